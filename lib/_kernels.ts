@@ -1,0 +1,209 @@
+// Numeric kernels for batched training: the only code in the hot loop.
+//
+// The interface is small and explicit so that another implementation (WebAssembly) can
+// replace the TypeScript one without touching the public API. Kernels assume valid input:
+// shapes and lengths are checked once, at the public entry points, never here.
+//
+// Layout: every matrix is row-major. A batch of m examples of n values is stored as an
+// `m × n` matrix, one example per row: this is the book's `n × m` matrix (examples as
+// columns) stored column by column, so that each example's vector is contiguous and packed
+// inputs are copied, not transposed.
+
+/** Float arrays the kernels work on; the TypeScript kernels use float64. */
+export type Buf = Float64Array | Float32Array;
+
+/** Activation functions known to the kernels, by number so that WebAssembly can switch on it. */
+export const Act = {
+  sigmoid: 0,
+  tanh: 1,
+  relu: 2,
+  leakyRelu: 3,
+  identity: 4,
+} as const;
+/** One of the {@linkcode Act} codes. */
+export type ActCode = typeof Act[keyof typeof Act];
+
+/** Slope of leaky ReLU for negative inputs. */
+export const LEAKY_SLOPE = 0.01;
+
+/** The kernel set. All lengths are element counts; arrays may be views (subarrays). */
+export interface Kernels {
+  /** A name for benchmarks and errors, e.g. `"js"` or `"wasm"`. */
+  readonly name: string;
+  /** `C[m×n] = A[m×k] · B[n×k]ᵀ` (forward pass: `Z = A · Wᵀ`). */
+  gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
+  /** `C[m×n] = A[m×k] · B[k×n]` (backward pass: `Δ_prev = Δ · W`). */
+  gemmNN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
+  /** `C[m×n] = A[k×m]ᵀ · B[k×n]` (weight gradient: `∇W = Δᵀ · A`). */
+  gemmTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
+  /** Fused bias and activation over `m` rows of `n`: `z[r, i] += b[i]`, `a = f(z)`. */
+  biasActivate(act: ActCode, m: number, n: number, z: Buf, b: Buf, a: Buf): void;
+  /** Softmax of each of `m` rows of `n` (numerically stable: the row maximum is subtracted). */
+  softmaxRows(m: number, n: number, z: Buf, a: Buf): void;
+  /** `delta[i] *= f'(z[i])`, computed from `z` or `a = f(z)` (BP1/BP2's `⊙ σ'(z)`). */
+  activationPrimeMul(act: ActCode, len: number, z: Buf, a: Buf, delta: Buf): void;
+  /** `out[i] = a[i] - y[i]`. */
+  sub(len: number, a: Buf, y: Buf, out: Buf): void;
+  /** `out[i] = Σ_r d[r, i]` over `m` rows of `n` (BP3: bias gradient summed over the batch). */
+  columnSums(m: number, n: number, d: Buf, out: Buf): void;
+  /** `y[i] = beta · y[i] + alpha · x[i]` (the parameter update). */
+  axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void;
+}
+
+function gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
+  // Each output is a dot product of two contiguous rows; four accumulators for throughput.
+  const k4 = k - (k & 3);
+  for (let r = 0; r < m; r++) {
+    const ao = r * k;
+    for (let s = 0; s < n; s++) {
+      const bo = s * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let t = 0;
+      for (; t < k4; t += 4) {
+        s0 += a[ao + t]! * b[bo + t]!;
+        s1 += a[ao + t + 1]! * b[bo + t + 1]!;
+        s2 += a[ao + t + 2]! * b[bo + t + 2]!;
+        s3 += a[ao + t + 3]! * b[bo + t + 3]!;
+      }
+      for (; t < k; t++) s0 += a[ao + t]! * b[bo + t]!;
+      c[r * n + s] = (s0 + s1) + (s2 + s3);
+    }
+  }
+}
+
+function gemmNN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
+  // Row r of C is a combination of the rows of B: contiguous inner loops.
+  for (let r = 0; r < m; r++) {
+    const co = r * n;
+    c.fill(0, co, co + n);
+    for (let t = 0; t < k; t++) {
+      const av = a[r * k + t]!;
+      if (av === 0) continue;
+      const bo = t * n;
+      for (let s = 0; s < n; s++) c[co + s] += av * b[bo + s]!;
+    }
+  }
+}
+
+function gemmTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
+  // Sum over the k shared rows of rank-one updates a[t,:]ᵀ b[t,:].
+  c.fill(0, 0, m * n);
+  for (let t = 0; t < k; t++) {
+    const bo = t * n;
+    for (let r = 0; r < m; r++) {
+      const av = a[t * m + r]!;
+      if (av === 0) continue;
+      const co = r * n;
+      for (let s = 0; s < n; s++) c[co + s] += av * b[bo + s]!;
+    }
+  }
+}
+
+/** `σ(z) = 1/(1+e^{−z})`, written so that neither branch overflows for large |z|. */
+export function sigmoidScalar(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+function activate(act: ActCode, v: number): number {
+  switch (act) {
+    case Act.sigmoid:
+      return sigmoidScalar(v);
+    case Act.tanh:
+      return Math.tanh(v);
+    case Act.relu:
+      return v > 0 ? v : 0;
+    case Act.leakyRelu:
+      return v > 0 ? v : LEAKY_SLOPE * v;
+    default:
+      return v;
+  }
+}
+
+function biasActivate(act: ActCode, m: number, n: number, z: Buf, b: Buf, a: Buf): void {
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    if (act === Act.sigmoid) {
+      for (let i = 0; i < n; i++) {
+        const v = z[o + i]! + b[i]!;
+        z[o + i] = v;
+        a[o + i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : 1 - 1 / (1 + Math.exp(v));
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = z[o + i]! + b[i]!;
+        z[o + i] = v;
+        a[o + i] = activate(act, v);
+      }
+    }
+  }
+}
+
+function softmaxRows(m: number, n: number, z: Buf, a: Buf): void {
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) if (z[o + i]! > max) max = z[o + i]!;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(z[o + i]! - max);
+      a[o + i] = e;
+      sum += e;
+    }
+    for (let i = 0; i < n; i++) a[o + i] = a[o + i]! / sum;
+  }
+}
+
+function activationPrimeMul(act: ActCode, len: number, z: Buf, a: Buf, delta: Buf): void {
+  switch (act) {
+    case Act.sigmoid: // σ'(z) = σ(z)(1 − σ(z))
+      for (let i = 0; i < len; i++) delta[i] = delta[i]! * a[i]! * (1 - a[i]!);
+      return;
+    case Act.tanh: // tanh'(z) = 1 − tanh²(z)
+      for (let i = 0; i < len; i++) delta[i] = delta[i]! * (1 - a[i]! * a[i]!);
+      return;
+    case Act.relu:
+      for (let i = 0; i < len; i++) if (!(z[i]! > 0)) delta[i] = 0;
+      return;
+    case Act.leakyRelu:
+      for (let i = 0; i < len; i++) if (!(z[i]! > 0)) delta[i] = delta[i]! * LEAKY_SLOPE;
+      return;
+    default:
+      return;
+  }
+}
+
+function sub(len: number, a: Buf, y: Buf, out: Buf): void {
+  for (let i = 0; i < len; i++) out[i] = a[i]! - y[i]!;
+}
+
+function columnSums(m: number, n: number, d: Buf, out: Buf): void {
+  out.fill(0, 0, n);
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + d[o + i]!;
+  }
+}
+
+function axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void {
+  if (beta === 1) {
+    for (let i = 0; i < len; i++) y[i] = y[i]! + alpha * x[i]!;
+  } else {
+    for (let i = 0; i < len; i++) y[i] = beta * y[i]! + alpha * x[i]!;
+  }
+}
+
+/** The TypeScript kernels: the reference implementation and the fallback. */
+export const jsKernels: Kernels = {
+  name: "js",
+  gemmNT,
+  gemmNN,
+  gemmTN,
+  biasActivate,
+  softmaxRows,
+  activationPrimeMul,
+  sub,
+  columnSums,
+  axpby,
+};

@@ -1,0 +1,28 @@
+/**
+ * backprop: the network of Michael Nielsen's "Neural Networks and Deep Learning"
+ * (`network.py`), in TypeScript for Deno and its Jupyter kernel.
+ *
+ * @example Learn XOR
+ * ```ts
+ * import { Network } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const xor = [
+ *   [[0, 0], [1, 0]],
+ *   [[0, 1], [0, 1]],
+ *   [[1, 0], [0, 1]],
+ *   [[1, 1], [1, 0]],
+ * ] as const;
+ * const net = new Network([2, 4, 2], { seed: 1 });
+ * await net.sgd(xor, { epochs: 2000, miniBatchSize: 4, eta: 4, seed: 1 });
+ * const test = xor.map(([x, y]) => [x, y.indexOf(1)] as const);
+ * assert.equal(net.evaluate(test), 4);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/matrix.ts";
+export * from "./lib/random.ts";
+export * from "./lib/dataset.ts";
+export * from "./lib/activations.ts";
