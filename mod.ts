@@ -26,3 +26,4 @@ export * from "./lib/matrix.ts";
 export * from "./lib/random.ts";
 export * from "./lib/dataset.ts";
 export * from "./lib/activations.ts";
+export * from "./lib/history.ts";

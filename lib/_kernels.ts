@@ -80,7 +80,7 @@ function gemmNN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
       const av = a[r * k + t]!;
       if (av === 0) continue;
       const bo = t * n;
-      for (let s = 0; s < n; s++) c[co + s] += av * b[bo + s]!;
+      for (let s = 0; s < n; s++) c[co + s] = c[co + s]! + av * b[bo + s]!;
     }
   }
 }
@@ -94,7 +94,7 @@ function gemmTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
       const av = a[t * m + r]!;
       if (av === 0) continue;
       const co = r * n;
-      for (let s = 0; s < n; s++) c[co + s] += av * b[bo + s]!;
+      for (let s = 0; s < n; s++) c[co + s] = c[co + s]! + av * b[bo + s]!;
     }
   }
 }
