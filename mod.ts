@@ -27,3 +27,4 @@ export * from "./lib/random.ts";
 export * from "./lib/dataset.ts";
 export * from "./lib/activations.ts";
 export * from "./lib/history.ts";
+export * from "./lib/network.ts";

@@ -30,6 +30,8 @@ export const LEAKY_SLOPE = 0.01;
 export interface Kernels {
   /** A name for benchmarks and errors, e.g. `"js"` or `"wasm"`. */
   readonly name: string;
+  /** Zero-filled buffers of the given lengths, all in the kernels' own memory. */
+  allocate(lengths: readonly number[]): Buf[];
   /** `C[m×n] = A[m×k] · B[n×k]ᵀ` (forward pass: `Z = A · Wᵀ`). */
   gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
   /** `C[m×n] = A[m×k] · B[k×n]` (backward pass: `Δ_prev = Δ · W`). */
@@ -197,6 +199,7 @@ function axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void {
 /** The TypeScript kernels: the reference implementation and the fallback. */
 export const jsKernels: Kernels = {
   name: "js",
+  allocate: (lengths) => lengths.map((n) => new Float64Array(n)),
   gemmNT,
   gemmNN,
   gemmTN,
