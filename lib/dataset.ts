@@ -92,7 +92,9 @@ export function packData(
   const k = numClasses ?? maxLabel + 1;
   if (maxLabel >= k) {
     throw new RangeError(
-      `Cannot pack data: label ${maxLabel} is out of range, expected 0 to ${k - 1} (numClasses ${k})`,
+      `Cannot pack data: label ${maxLabel} is out of range, expected 0 to ${
+        k - 1
+      } (numClasses ${k})`,
     );
   }
   const packed = new Float64Array(n * inputSize);

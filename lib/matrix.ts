@@ -55,7 +55,9 @@ export class Matrix {
     }
     if (data !== undefined && data.length !== rows * cols) {
       throw new RangeError(
-        `Cannot create matrix: data has length ${data.length}, expected ${rows * cols} (${rows} × ${cols})`,
+        `Cannot create matrix: data has length ${data.length}, expected ${
+          rows * cols
+        } (${rows} × ${cols})`,
       );
     }
     this.rows = rows;
