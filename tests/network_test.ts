@@ -1,0 +1,445 @@
+import assert from "node:assert/strict";
+import { DivergenceError, Matrix, Network, packData, Random } from "../mod.ts";
+import type { Example, PackedData } from "../mod.ts";
+import { Workspace } from "../lib/_batch.ts";
+import { jsKernels } from "../lib/_kernels.ts";
+
+// ---- independent references ----
+
+/** σ written out directly, not through the library. */
+const sig = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Output of the network computed with plain loops over `toArray()` rows. */
+function referenceForward(net: Network, x: readonly number[]): number[] {
+  let a = [...x];
+  for (let l = 0; l < net.weights.length; l++) {
+    const w = net.weights[l]!.toArray(), b = net.biases[l]!.toArray();
+    a = w.map((row, i) => sig(row.reduce((s, wij, j) => s + wij * a[j]!, 0) + b[i]![0]!));
+  }
+  return a;
+}
+
+/** Quadratic cost ½‖a − y‖² of one example. */
+function cost(net: Network, x: readonly number[], y: readonly number[]): number {
+  return referenceForward(net, x).reduce((s, a, i) => s + 0.5 * (a - y[i]!) ** 2, 0);
+}
+
+function randomExample(rng: Random, sizes: readonly number[]): [number[], number[]] {
+  const x = Array.from({ length: sizes[0]! }, () => rng.uniform() * 2 - 1);
+  const y = Array.from({ length: sizes[sizes.length - 1]! }, () => rng.uniform());
+  return [x, y];
+}
+
+function snapshot(net: Network): number[][] {
+  return [...net.weights, ...net.biases].map((m) => Array.from(m.data));
+}
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!), Math.abs(b[i]!));
+    if (d > worst) worst = d;
+  }
+  return worst;
+}
+
+// ---- construction and feedforward ----
+
+Deno.test("new Network() has the book's shapes and N(0, 1) parameters", async (t) => {
+  const net = new Network([784, 30, 10], { seed: 11 });
+  await t.step("shapes", () => {
+    assert.deepEqual(net.sizes, [784, 30, 10]);
+    assert.equal(net.numLayers, 3);
+    assert.deepEqual(net.weights.map((w) => [w.rows, w.cols]), [[30, 784], [10, 30]]);
+    assert.deepEqual(net.biases.map((b) => [b.rows, b.cols]), [[30, 1], [10, 1]]);
+  });
+  await t.step("weights are drawn from N(0, 1)", () => {
+    const w = net.weights[0]!.data;
+    const mean = w.reduce((s, v) => s + v, 0) / w.length;
+    const variance = w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length;
+    // 23,520 samples: the standard error of the mean is 0.0065, of the variance 0.009.
+    assert.ok(Math.abs(mean) < 0.03, `mean ${mean}`);
+    assert.ok(Math.abs(variance - 1) < 0.04, `variance ${variance}`);
+  });
+  await t.step("the same seed gives the same network, another seed another", () => {
+    assert.deepEqual(
+      snapshot(new Network([5, 4, 3], { seed: 3 })),
+      snapshot(new Network([5, 4, 3], { seed: 3 })),
+    );
+    assert.notDeepEqual(
+      snapshot(new Network([5, 4, 3], { seed: 3 })),
+      snapshot(new Network([5, 4, 3], { seed: 4 })),
+    );
+  });
+});
+
+Deno.test("feedforward() matches a direct computation", () => {
+  const rng = new Random(5);
+  for (const sizes of [[2, 1], [3, 4, 2], [6, 5, 4, 3]]) {
+    const net = new Network(sizes, { seed: 1 });
+    const [x] = randomExample(rng, sizes);
+    const out = net.feedforward(x);
+    assert.equal(out.cols, 1);
+    assert.ok(maxRelDiff(out.data, referenceForward(net, x)) < 1e-14);
+    assert.deepEqual(net.feedforward(Matrix.column(x)).data, out.data);
+  }
+});
+
+// ---- gradients ----
+
+Deno.test("backprop() matches central finite differences", async (t) => {
+  const rng = new Random(21);
+  for (const sizes of [[2, 3, 2], [4, 5, 3], [3, 4, 4, 2]]) {
+    await t.step(`sizes [${sizes}]`, () => {
+      const net = new Network(sizes, { seed: 2 });
+      const [x, y] = randomExample(rng, sizes);
+      const { nablaB, nablaW } = net.backprop(x, y);
+      const h = 1e-5;
+      const params = [...net.weights, ...net.biases];
+      const grads = [...nablaW, ...nablaB];
+      params.forEach((p, k) => {
+        for (let i = 0; i < p.data.length; i++) {
+          const v = p.data[i]!;
+          p.data[i] = v + h;
+          const up = cost(net, x, y);
+          p.data[i] = v - h;
+          const down = cost(net, x, y);
+          p.data[i] = v;
+          const numeric = (up - down) / (2 * h);
+          const analytic = grads[k]!.data[i]!;
+          const rel = Math.abs(numeric - analytic) /
+            Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic));
+          assert.ok(
+            rel < 1e-6 || Math.abs(numeric - analytic) < 1e-10,
+            `param ${k}[${i}]: ${analytic} vs ${numeric}`,
+          );
+        }
+      });
+    });
+  }
+});
+
+Deno.test("batched gradients equal the sum of per-example backprop() to 1e-12", async (t) => {
+  const rng = new Random(8);
+  const cases: [number[], number][] = [[[3, 4, 2], 1], [[3, 4, 2], 7], [[5, 7, 6, 3], 10], [[
+    784,
+    30,
+    10,
+  ], 10], [[20, 9, 10], 33]];
+  for (const [sizes, m] of cases) {
+    await t.step(`sizes [${sizes}], batch ${m}`, () => {
+      const net = new Network(sizes, { seed: 9 });
+      const batch = Array.from({ length: m }, () => randomExample(rng, sizes));
+      const ws = new Workspace(net.sizes, m + 3, jsKernels);
+      ws.loadParams(net.weights, net.biases);
+      ws.gather(
+        { kind: "pairs", xs: batch.map((e) => e[0]), ys: batch.map((e) => e[1]) },
+        Array.from({ length: m }, (_, i) => i),
+        0,
+        m,
+        true,
+      );
+      ws.forward(m);
+      ws.backward(m);
+      for (let l = 0; l < net.weights.length; l++) {
+        const sumW = new Float64Array(net.weights[l]!.data.length),
+          sumB = new Float64Array(net.biases[l]!.data.length);
+        for (const [x, y] of batch) {
+          const g = net.backprop(x, y);
+          g.nablaW[l]!.data.forEach((v, i) => (sumW[i] = sumW[i]! + v));
+          g.nablaB[l]!.data.forEach((v, i) => (sumB[i] = sumB[i]! + v));
+        }
+        assert.ok(maxRelDiff(ws.nablaW[l]!, sumW) < 1e-12, `nablaW[${l}]`);
+        assert.ok(maxRelDiff(ws.nablaB[l]!, sumB) < 1e-12, `nablaB[${l}]`);
+      }
+    });
+  }
+});
+
+Deno.test("sgd() takes the same steps as the book's updateMiniBatch()", async (t) => {
+  // One epoch over 23 examples in mini-batches of 10: the last mini-batch has 3.
+  const sizes = [6, 5, 4];
+  const rng = new Random(13);
+  const pairs = Array.from({ length: 23 }, () => {
+    const [x] = randomExample(rng, sizes);
+    return [x, rng.int(4)] as [number[], number];
+  });
+  const oneHot = pairs.map(([x, c]) =>
+    [x, Array.from({ length: 4 }, (_, i) => (i === c ? 1 : 0))] as Example
+  );
+  // The shuffle sgd makes: indices 0 … n−1 shuffled once per epoch by a generator seeded alike.
+  const order = new Random(77).shuffle(Uint32Array.from({ length: 23 }, (_, i) => i));
+  const book = new Network(sizes, { seed: 5 });
+  for (let start = 0; start < 23; start += 10) {
+    book.updateMiniBatch(Array.from(order.subarray(start, start + 10), (i) => oneHot[i]!), 2.5);
+  }
+  for (
+    const [name, data] of [["pairs", oneHot], ["class indices", pairs], [
+      "packed",
+      packData(pairs.map((p) => p[0]), pairs.map((p) => p[1]), 4),
+    ]] as const
+  ) {
+    await t.step(name, async () => {
+      const net = new Network(sizes, { seed: 5 });
+      await net.sgd(data, { epochs: 1, miniBatchSize: 10, eta: 2.5, seed: 77 });
+      snapshot(net).forEach((p, k) =>
+        assert.ok(maxRelDiff(p, snapshot(book)[k]!) < 1e-12, `parameter ${k}`)
+      );
+    });
+  }
+});
+
+// ---- training ----
+
+Deno.test("sgd() learns, reports each epoch and is reproducible", async () => {
+  const rng = new Random(3);
+  // Two Gaussian blobs, linearly separable.
+  const make = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const c = i % 2;
+      return [[c * 2 - 1 + rng.gaussian() * 0.3, c * 2 - 1 + rng.gaussian() * 0.3], c] as [
+        number[],
+        number,
+      ];
+    });
+  const train = make(200), test = make(100);
+  const run = async () => {
+    const net = new Network([2, 4, 2], { seed: 1 });
+    const seen: number[] = [];
+    const history = await net.sgd(train, {
+      epochs: 10,
+      miniBatchSize: 10,
+      eta: 3,
+      seed: 2,
+      testData: test,
+      onEpoch: (e) => seen.push(e.epoch),
+    });
+    return { net, history, seen };
+  };
+  const a = await run(), b = await run();
+  assert.deepEqual(a.seen, [...Array(10).keys()]);
+  assert.equal(a.history.length, 10);
+  assert.ok(a.history.last!.testCorrect! >= 97, `correct ${a.history.last!.testCorrect}`);
+  assert.equal(a.history.last!.testTotal, 100);
+  assert.ok(a.history.entries[9]!.trainingCost < a.history.entries[0]!.trainingCost);
+  assert.deepEqual(snapshot(a.net), snapshot(b.net));
+  // evaluate() agrees with argmax of feedforward() computed independently.
+  const direct = test.filter(([x, c]) => {
+    const out = referenceForward(a.net, x);
+    return out.indexOf(Math.max(...out)) === c;
+  }).length;
+  assert.equal(a.net.evaluate(test), direct);
+  assert.equal(a.history.last!.testCorrect, direct);
+});
+
+Deno.test("sgd() reports progress while it trains", async () => {
+  const data = Array.from(
+    { length: 400 },
+    (_, i) => [[i % 2, 1 - (i % 2)], i % 2] as [number[], number],
+  );
+  const calls: number[] = [];
+  await new Network([2, 2], { seed: 1 }).sgd(data, {
+    epochs: 3,
+    miniBatchSize: 1,
+    eta: 1,
+    seed: 1,
+    progressInterval: 0,
+    onProgress: (p) => {
+      calls.push(p.batch);
+      assert.ok(p.examplesPerSecond > 0);
+      assert.equal(p.batches, 400);
+    },
+  });
+  // Every mini-batch with interval 0, plus one call at the end of each epoch.
+  assert.equal(calls.length, 3 * 401);
+});
+
+Deno.test("sgd() stops with DivergenceError and keeps the weights when the cost turns non-finite", async () => {
+  const net = new Network([2, 2], { seed: 1 });
+  net.weights[0]!.data.fill(3);
+  const before = snapshot(net);
+  // Finite inputs so large that w·x overflows: 3e308 − 3e308 is NaN, and so is the cost.
+  const data: Example[] = [[[1e308, -1e308], [1, 0]], [[1e308, 1e308], [0, 1]]];
+  await assert.rejects(
+    () => net.sgd(data, { epochs: 1, miniBatchSize: 2, eta: 1, seed: 1 }),
+    (e: unknown) => {
+      assert.ok(e instanceof DivergenceError);
+      assert.equal(e.epoch, 0);
+      assert.equal(e.batch, 0);
+      assert.match(e.message, /epoch 0, mini-batch 0.*smaller eta/);
+      return true;
+    },
+  );
+  assert.deepEqual(snapshot(net), before);
+});
+
+// ---- bad input ----
+
+Deno.test("bad input gives a clear error and changes nothing", async (t) => {
+  const net = new Network([3, 2], { seed: 1 });
+  const good: Example[] = [[[0, 0, 0], [1, 0]], [[1, 1, 1], [0, 1]]];
+  const ok = { epochs: 1, miniBatchSize: 1, eta: 1 };
+  const before = snapshot(net);
+  const cases: [string, () => unknown, ErrorConstructor, RegExp][] = [
+    [
+      "sizes with one layer",
+      () => new Network([3]),
+      RangeError,
+      /sizes has 1 layer, expected at least 2/,
+    ],
+    [
+      "sizes with a zero",
+      () => new Network([3, 0, 2]),
+      RangeError,
+      /sizes\[1\] is 0, expected a positive integer/,
+    ],
+    [
+      "sizes with a fraction",
+      () => new Network([3, 2.5]),
+      RangeError,
+      /sizes\[1\] is 2.5, expected a positive integer/,
+    ],
+    [
+      "sizes not an array",
+      () => new Network("3,2" as unknown as number[]),
+      TypeError,
+      /sizes is a string, expected an array/,
+    ],
+    [
+      "input of the wrong length",
+      () => net.feedforward([1, 2]),
+      RangeError,
+      /input has length 2, expected 3 \(sizes\[0\]\)/,
+    ],
+    [
+      "non-finite input",
+      () => net.feedforward([1, NaN, 2]),
+      TypeError,
+      /input\[1\] is a number NaN, expected a finite number/,
+    ],
+    [
+      "label out of range",
+      () => net.evaluate([[[0, 0, 0], 2]]),
+      RangeError,
+      /label 0 is class 2, expected an integer from 0 to 1/,
+    ],
+    [
+      "target of the wrong length",
+      () => net.backprop([0, 0, 0], [1, 0, 0]),
+      RangeError,
+      /y has length 3, expected 2/,
+    ],
+    [
+      "eta zero",
+      () => net.sgd(good, { ...ok, eta: 0 }),
+      RangeError,
+      /eta is 0, expected a positive finite number/,
+    ],
+    ["eta infinite", () => net.sgd(good, { ...ok, eta: Infinity }), RangeError, /eta is Infinity/],
+    [
+      "mini-batch size 0",
+      () => net.sgd(good, { ...ok, miniBatchSize: 0 }),
+      RangeError,
+      /miniBatchSize is 0, expected an integer ≥ 1/,
+    ],
+    [
+      "epochs 1.5",
+      () => net.sgd(good, { ...ok, epochs: 1.5 }),
+      RangeError,
+      /epochs is 1.5, expected an integer ≥ 1/,
+    ],
+    ["empty training set", () => net.sgd([], ok), RangeError, /training data is empty/],
+    [
+      "training input 1 too short",
+      () => net.sgd([good[0]!, [[1, 1], [0, 1]]], ok),
+      RangeError,
+      /input 1 has length 2, expected 3 \(sizes\[0\]\)/,
+    ],
+    [
+      "training input infinite",
+      () => net.sgd([[[1, Infinity, 1], [0, 1]]], ok),
+      TypeError,
+      /input 0\[1\] is a number Infinity, expected a finite number/,
+    ],
+    [
+      "bad test label after good training data",
+      () => net.sgd(good, { ...ok, testData: [[[0, 0, 0], 5]] }),
+      RangeError,
+      /label 0 is class 5/,
+    ],
+    [
+      "packed data of the wrong width",
+      () => net.sgd(packData([[1, 2]], [0]), ok),
+      RangeError,
+      /training inputs have length 2, expected 3/,
+    ],
+    [
+      "packed label out of range",
+      () => net.sgd(packData([[1, 2, 3]], [4]), ok),
+      RangeError,
+      /training label 0 is 4, expected 0 to 1/,
+    ],
+    [
+      "packed NaN input",
+      () =>
+        net.sgd(
+          { ...packData([[1, 2, 3]], [0]), inputs: new Float64Array([1, NaN, 3]) } as PackedData,
+          ok,
+        ),
+      TypeError,
+      /training input 0 has NaN at position 1/,
+    ],
+    ["empty mini-batch", () => net.updateMiniBatch([], 1), RangeError, /mini-batch is empty/],
+  ];
+  for (const [name, fn, type, message] of cases) {
+    await t.step(name, async () => {
+      await assert.rejects(async () => await fn(), (e: unknown) => {
+        assert.ok(e instanceof type, `${name}: got ${e}`);
+        assert.match((e as Error).message, message);
+        assert.doesNotMatch((e as Error).message, /\.$/);
+        return true;
+      });
+      assert.deepEqual(snapshot(net), before);
+    });
+  }
+});
+
+// ---- JSON ----
+
+Deno.test("toJSON() and fromJSON() use network2.py's format", async (t) => {
+  await t.step("round trip keeps every parameter exactly", () => {
+    const net = new Network([4, 3, 2], { seed: 6 });
+    const copy = Network.fromJSON(JSON.parse(JSON.stringify(net)));
+    assert.deepEqual(snapshot(copy), snapshot(net));
+    assert.deepEqual(copy.sizes, net.sizes);
+  });
+  await t.step("a file as network2.py's save() writes it loads", () => {
+    // json.dump({"sizes": ..., "weights": [w.tolist() ...], "biases": [b.tolist() ...], "cost": ...})
+    const text =
+      '{"sizes": [2, 1], "weights": [[[0.5, -0.25]]], "biases": [[[0.125]]], "cost": "QuadraticCost"}';
+    const net = Network.fromJSON(text);
+    assert.equal(net.weights[0]!.get(0, 1), -0.25);
+    assert.equal(net.biases[0]!.get(0, 0), 0.125);
+    assert.ok(Math.abs(net.feedforward([1, 1]).get(0, 0) - sig(0.375)) < 1e-15);
+  });
+  await t.step("a wrong shape names the field", () => {
+    const json = new Network([2, 2], { seed: 1 }).toJSON();
+    json.weights[0]![1] = [1];
+    assert.throws(
+      () => Network.fromJSON(json),
+      /field "weights\[0\]\[1\]" must be an array of 2 numbers/,
+    );
+    assert.throws(
+      () => Network.fromJSON({ sizes: [2, 2] }),
+      /field "weights" is undefined, expected an array of 1 matrices/,
+    );
+    assert.throws(
+      () =>
+        Network.fromJSON(
+          '{"sizes": [2, 2], "weights": [[[1, 2], [3, 4]]], "biases": [[[1], ["2"]]]}',
+        ),
+      /field "biases\[0\]\[1\]\[0\]" is a string/,
+    );
+    assert.throws(() => Network.fromJSON('{"sizes": [2, 2], "wei'), /not valid JSON/);
+  });
+});
