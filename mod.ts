@@ -28,3 +28,6 @@ export * from "./lib/dataset.ts";
 export * from "./lib/activations.ts";
 export * from "./lib/history.ts";
 export * from "./lib/network.ts";
+export * from "./lib/data/idx.ts";
+export * from "./lib/data/mnist.ts";
+export * from "./lib/data/toy.ts";
