@@ -1,0 +1,467 @@
+/**
+ * Training speed, side by side: examples per second for one gradient-descent pass over
+ * MNIST-sized inputs, for our per-example path (the book's `updateMiniBatch`), our matrix path
+ * (`sgd` over packed data) and TensorFlow.js (wasm SIMD and cpu backends) running the same
+ * network and cost with a hand-written backprop step.
+ *
+ * Prints a markdown table on stdout (each figure also as a ratio to the best TensorFlow.js
+ * figure for the same network and mini-batch size) and writes the figures to
+ * `bench/results.json`.
+ *
+ *     deno task bench [--seconds 3] [--json bench/results.json] [--random-data]
+ *
+ * To add a row, add an entry to `implementations()` (e.g. our matrix path with
+ * `backend: "wasm"` once `sgd` has that option); to add a column, add an entry to `CASES`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { Network, type SgdOptions } from "../lib/network.ts";
+import { type PackedData, slice, toPairs } from "../lib/dataset.ts";
+
+// ---- what is measured ----
+
+/** One column of the table: a network shape and a mini-batch size. */
+interface Case {
+  readonly sizes: readonly number[];
+  readonly miniBatchSize: number;
+}
+
+const CASES: readonly Case[] = [
+  { sizes: [784, 30, 10], miniBatchSize: 10 },
+  { sizes: [784, 30, 10], miniBatchSize: 100 },
+  { sizes: [784, 100, 10], miniBatchSize: 10 },
+];
+
+/** Trains on `count` examples (from `data`, wrapping around) when called. */
+type Trainer = (count: number) => Promise<void> | void;
+
+/** One row of the table: a way to train, and what to make of its figure. */
+interface Implementation {
+  /** Row label. */
+  readonly name: string;
+  /** `"ours"` or `"tfjs"`: ratios are taken to the best `"tfjs"` figure. */
+  readonly family: "ours" | "tfjs";
+  /** Kernel backend: `"js"`, `"wasm"`, `"cpu"`. */
+  readonly backend: string;
+  /** Float type of the arithmetic. */
+  readonly dtype: "float64" | "float32";
+  /** Sets up a network of the case's shape; the trainer it returns is what is timed. */
+  setup(c: Case, data: PackedData): Promise<{ train: Trainer; dispose?: () => void }>;
+}
+
+const ETA = 3;
+
+/** The book's path: `updateMiniBatch` on `[x, y]` pairs, one `backprop` per example. */
+const perExample: Implementation = {
+  name: "ours, per-example (`updateMiniBatch`)",
+  family: "ours",
+  backend: "js",
+  dtype: "float64",
+  setup(c, data) {
+    const net = new Network(c.sizes, { seed: 1 });
+    const pairs = toPairs(slice(data, 0, Math.min(data.length, 5000)));
+    let next = 0;
+    return Promise.resolve({
+      train(count: number) {
+        for (let done = 0; done < count;) {
+          if (next >= pairs.length) next = 0;
+          const m = Math.min(c.miniBatchSize, count - done, pairs.length - next);
+          net.updateMiniBatch(pairs.slice(next, next + m), ETA);
+          next += m;
+          done += m;
+        }
+      },
+    });
+  },
+};
+
+/**
+ * Our matrix path: `sgd` for one epoch over a packed slice of `count` examples. `extra` is
+ * spread into the options (e.g. `{ backend: "wasm" }` when `sgd` has that option).
+ */
+function ourMatrix(
+  backend: string,
+  dtype: "float64" | "float32",
+  extra: Record<string, unknown> = {},
+): Implementation {
+  return {
+    name: `ours, matrix (\`sgd\`, ${backend})`,
+    family: "ours",
+    backend,
+    dtype,
+    setup(c, data) {
+      const net = new Network(c.sizes, { seed: 1 });
+      let next = 0;
+      return Promise.resolve({
+        async train(count: number) {
+          for (let done = 0; done < count;) {
+            if (next >= data.length) next = 0;
+            const n = Math.min(count - done, data.length - next);
+            const options = { epochs: 1, miniBatchSize: c.miniBatchSize, eta: ETA, seed: 1 };
+            await net.sgd(slice(data, next, next + n), { ...options, ...extra } as SgdOptions);
+            next += n;
+            done += n;
+          }
+        },
+      });
+    },
+  };
+}
+
+/**
+ * How TensorFlow.js holds the weights. `"w"`: the book's `n_out × n_in`, with `matMul`'s
+ * transpose flags. `"wt"`: `n_in × n_out`, so that the forward pass needs no transpose and the
+ * weight gradient is an explicit `transpose` then a plain `matMul`; the wasm backend's
+ * `matMul` with a transpose flag is several times slower than that at these shapes.
+ */
+type TfLayout = "w" | "wt";
+
+/**
+ * TensorFlow.js with the backprop step written out (BP1–BP4 as tensor ops in `tf.tidy`, the
+ * forward pass as `tf.fused.matMul` with bias and sigmoid), which is faster than autodiff here. Each mini-batch is made from a float32 copy of the inputs with
+ * `tf.tensor2d` (on the wasm backend this is far faster than `tf.slice` of a resident tensor).
+ */
+function tfjs(backend: "wasm" | "cpu", layout: TfLayout, showLayout = false): Implementation {
+  return {
+    name: `TensorFlow.js ${backend === "wasm" ? "wasm (SIMD)" : "cpu"}${
+      showLayout ? `, ${layout} layout` : ""
+    }`,
+    family: "tfjs",
+    backend,
+    dtype: "float32",
+    async setup(c, data) {
+      if (!await tf.setBackend(backend)) throw new Error(`TensorFlow.js backend ${backend} failed`);
+      await tf.ready();
+      const n = Math.min(data.length, 10_000);
+      const n0 = data.inputSize, nL = c.sizes[c.sizes.length - 1]!;
+      const xs = new Float32Array(n * n0), ys = new Float32Array(n * nL);
+      for (let i = 0; i < n * n0; i++) xs[i] = data.inputs[i]! * data.inputScale;
+      for (let i = 0; i < n; i++) ys[i * nL + data.labels[i]!] = 1;
+      const net = new Network(c.sizes, { seed: 1 });
+      const w = net.weights.map((m) => {
+        const t = tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+        return tf.variable(layout === "w" ? t : tf.transpose(t));
+      });
+      const b = net.biases.map((m) => tf.variable(tf.tensor1d(Float32Array.from(m.data))));
+      const one = tf.scalar(1);
+      const scale = new Map<number, tf.Scalar>();
+      const step = (x: tf.Tensor2D, y: tf.Tensor2D, m: number) =>
+        tf.tidy(() => {
+          // Forward: a ← σ(a·wᵀ + b), one example per row, as one fused op.
+          const acts: tf.Tensor2D[] = [x];
+          for (let l = 0; l < w.length; l++) {
+            acts.push(tf.fused.matMul({
+              a: acts[l]!,
+              b: w[l]!,
+              transposeB: layout === "w",
+              bias: b[l]!,
+              activation: "sigmoid",
+            }) as tf.Tensor2D);
+          }
+          const aL = acts[w.length]!;
+          // BP1: δ = (a − y) ⊙ a(1 − a).
+          let delta: tf.Tensor2D = tf.mul(tf.sub(aL, y), tf.mul(aL, tf.sub(one, aL)));
+          const k = scale.get(m)!;
+          for (let l = w.length - 1; l >= 0; l--) {
+            const nablaB = tf.sum(delta, 0); // BP3
+            const nablaW = layout === "w" // BP4
+              ? tf.matMul(delta, acts[l]!, true, false)
+              : tf.matMul(tf.transpose(acts[l]!), delta);
+            if (l > 0) {
+              // BP2, with the weights from before this step.
+              const a = acts[l]!;
+              const back = layout === "w"
+                ? tf.matMul(delta, w[l]!)
+                : tf.matMul(delta, tf.transpose(w[l]!));
+              delta = tf.mul(back, tf.mul(a, tf.sub(one, a)));
+            }
+            w[l]!.assign(tf.sub(w[l]!, tf.mul(k, nablaW)));
+            b[l]!.assign(tf.sub(b[l]!, tf.mul(k, nablaB)));
+          }
+        });
+      let next = 0;
+      return {
+        async train(count: number) {
+          for (let done = 0; done < count;) {
+            if (next >= n) next = 0;
+            const m = Math.min(c.miniBatchSize, count - done, n - next);
+            if (!scale.has(m)) scale.set(m, tf.scalar(ETA / m));
+            const x = tf.tensor2d(xs.subarray(next * n0, (next + m) * n0), [m, n0]);
+            const y = tf.tensor2d(ys.subarray(next * nL, (next + m) * nL), [m, nL]);
+            step(x, y, m);
+            tf.dispose([x, y]);
+            next += m;
+            done += m;
+          }
+          await w[0]!.data(); // make sure the work is done
+        },
+        dispose() {
+          tf.dispose([one, ...w, ...b, ...scale.values()]);
+        },
+      };
+    },
+  };
+}
+
+/** The faster layout for each backend (`--tf-layouts` times both). */
+const TF_LAYOUT = { wasm: "wt", cpu: "w" } as const;
+
+/** The rows of the table, in order; with `allLayouts`, TensorFlow.js in both layouts. */
+function implementations(allLayouts: boolean): Implementation[] {
+  const tfRows = allLayouts
+    ? (["wasm", "cpu"] as const).flatMap((b) => [tfjs(b, "w", true), tfjs(b, "wt", true)])
+    : [tfjs("wasm", TF_LAYOUT.wasm), tfjs("cpu", TF_LAYOUT.cpu)];
+  return [
+    perExample,
+    ourMatrix("js", "float64"),
+    // When `sgd` gets its `backend` option:
+    // ourMatrix("wasm", "float32", { backend: "wasm" }),
+    ...tfRows,
+  ];
+}
+
+// ---- timing ----
+
+interface Measurement {
+  /** Median of the per-chunk rates. */
+  examplesPerSecond: number;
+  min: number;
+  max: number;
+  examples: number;
+  seconds: number;
+}
+
+/**
+ * Warms up for about a third of `seconds`, then trains in chunks of about a quarter second
+ * until `seconds` have passed; the figure is the median chunk rate.
+ */
+async function measure(train: Trainer, seconds: number): Promise<Measurement> {
+  // Find a chunk size of about 0.25 s, which also warms up the JIT.
+  let chunk = 100;
+  const warmEnd = performance.now() + (seconds / 3) * 1000;
+  while (true) {
+    const t = performance.now();
+    await train(chunk);
+    const dt = performance.now() - t;
+    if (performance.now() >= warmEnd && dt > 50) {
+      chunk = Math.max(10, Math.round(chunk * 250 / dt));
+      break;
+    }
+    if (dt < 250) chunk *= 2;
+  }
+  const rates: number[] = [];
+  let examples = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || rates.length < 3) {
+    const t = performance.now();
+    await train(chunk);
+    rates.push(chunk / ((performance.now() - t) / 1000));
+    examples += chunk;
+  }
+  rates.sort((a, b) => a - b);
+  return {
+    examplesPerSecond: rates[Math.floor(rates.length / 2)]!,
+    min: rates[0]!,
+    max: rates[rates.length - 1]!,
+    examples,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+// ---- data ----
+
+/** Real MNIST training images when they load, else random bytes of the same shape. */
+async function loadData(random: boolean): Promise<{ data: PackedData; description: string }> {
+  if (!random) {
+    try {
+      const { loadMnist } = await import("../lib/data/mnist.ts");
+      return { data: (await loadMnist()).training, description: "MNIST training images" };
+    } catch (e) {
+      console.error(`Could not load MNIST (${(e as Error).message}); using random bytes`);
+    }
+  }
+  const n = 10_000, inputs = new Uint8Array(n * 784), labels = new Uint8Array(n);
+  let s = 12345;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
+  for (let i = 0; i < inputs.length; i++) inputs[i] = next();
+  for (let i = 0; i < n; i++) labels[i] = next() % 10;
+  return {
+    data: { length: n, inputSize: 784, numClasses: 10, inputs, inputScale: 1 / 255, labels },
+    description: "random bytes (784 per example, 10 classes)",
+  };
+}
+
+// ---- report ----
+
+interface Row {
+  implementation: string;
+  family: "ours" | "tfjs";
+  backend: string;
+  dtype: string;
+  sizes: number[];
+  miniBatchSize: number;
+  examplesPerSecond: number;
+  minExamplesPerSecond: number;
+  maxExamplesPerSecond: number;
+  ratioToBestTfjs: number | null;
+}
+
+const caseLabel = (c: Case) => `[${c.sizes.join(", ")}], m = ${c.miniBatchSize}`;
+const fmtRate = (r: number) => Math.round(r).toLocaleString("en-US");
+
+function table(impls: readonly Implementation[], rows: readonly Row[]): string {
+  const head = `| implementation | ${CASES.map(caseLabel).join(" | ")} |`;
+  const rule = `|---|${CASES.map(() => "---:").join("|")}|`;
+  const lines = impls.map((impl) => {
+    const cells = CASES.map((c) => {
+      const r = rows.find((r) =>
+        r.implementation === impl.name && r.miniBatchSize === c.miniBatchSize &&
+        r.sizes.join() === c.sizes.join()
+      );
+      if (!r) return "–";
+      const ratio = r.ratioToBestTfjs === null ? "" : ` (${r.ratioToBestTfjs.toFixed(2)}×)`;
+      return `${fmtRate(r.examplesPerSecond)}${ratio}`;
+    });
+    return `| ${impl.name} | ${cells.join(" | ")} |`;
+  });
+  return [head, rule, ...lines].join("\n");
+}
+
+// ---- main ----
+
+const USAGE = `Usage: deno task bench [options]
+
+Examples per second for our per-example and matrix paths and TensorFlow.js.
+
+Options:
+  --seconds S     Time per measurement, after a warm-up of S/3 (default 3)
+  --json PATH     Where to write the figures (default bench/results.json)
+  --random-data   Use random bytes instead of MNIST
+  --tf-layouts    Time TensorFlow.js with both weight layouts (w and its transpose)
+  -h, --help      Show this help`;
+
+async function main(): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: Deno.args,
+      options: {
+        seconds: { type: "string", default: "3" },
+        json: { type: "string", default: new URL("./results.json", import.meta.url).pathname },
+        "random-data": { type: "boolean", default: false },
+        "tf-layouts": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const seconds = Number(flags.seconds);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    console.error(`bench: --seconds is "${flags.seconds}", expected a positive number`);
+    return 2;
+  }
+
+  // The wasm binaries sit next to the backend's entry point in Deno's npm cache; the backend
+  // picks the SIMD one when the runtime supports SIMD (Deno does; threads it does not).
+  const wasmDir = new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm"));
+  setWasmPaths(decodeURIComponent(wasmDir.pathname));
+  tf.env().set("PROD", true);
+
+  const { data, description } = await loadData(flags["random-data"]);
+  console.error(`Data: ${description}; ${seconds} s per measurement`);
+
+  const impls = implementations(flags["tf-layouts"]);
+  const rows: Row[] = [];
+  for (const c of CASES) {
+    for (const impl of impls) {
+      const { train, dispose } = await impl.setup(c, data);
+      const m = await measure(train, seconds);
+      dispose?.();
+      console.error(`  ${caseLabel(c)}  ${impl.name}: ${fmtRate(m.examplesPerSecond)} examples/s`);
+      rows.push({
+        implementation: impl.name,
+        family: impl.family,
+        backend: impl.backend,
+        dtype: impl.dtype,
+        sizes: [...c.sizes],
+        miniBatchSize: c.miniBatchSize,
+        examplesPerSecond: m.examplesPerSecond,
+        minExamplesPerSecond: m.min,
+        maxExamplesPerSecond: m.max,
+        ratioToBestTfjs: null,
+      });
+    }
+  }
+  for (const c of CASES) {
+    const same = rows.filter((r) =>
+      r.miniBatchSize === c.miniBatchSize && r.sizes.join() === c.sizes.join()
+    );
+    const best = Math.max(
+      ...same.filter((r) => r.family === "tfjs").map((r) => r.examplesPerSecond),
+    );
+    if (best > 0) { for (const r of same) r.ratioToBestTfjs = r.examplesPerSecond / best; }
+  }
+
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const cpu = await cpuModel();
+  console.log(
+    `Examples per second, one gradient step per mini-batch (higher is better; ` +
+      `in parentheses: ratio to the best TensorFlow.js figure in the column).\n`,
+  );
+  console.log(table(impls, rows));
+  console.log(
+    `\nData: ${description}. Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ` +
+      `${cpu}, ${navigator.hardwareConcurrency} cores. TensorFlow.js ${tf.version_core} ` +
+      `(wasm SIMD: ${simd}, float32); ours: float64.`,
+  );
+  const target = rows.filter((r) =>
+    r.family === "ours" && r.miniBatchSize === 10 && r.implementation.includes("matrix")
+  );
+  for (const r of target) {
+    const ok = (r.ratioToBestTfjs ?? 0) >= 1.5;
+    console.log(
+      `Target (matrix path ≥ 1.5× best TensorFlow.js at m = 10), [${r.sizes.join(", ")}] ` +
+        `${r.backend}: ${r.ratioToBestTfjs?.toFixed(2)}× — ${ok ? "met" : "not met"}`,
+    );
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    data: description,
+    secondsPerMeasurement: seconds,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    tfjs: tf.version_core,
+    wasmSimd: simd,
+    results: rows,
+  };
+  const tmp = `${flags.json}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
+  await Deno.rename(tmp, flags.json);
+  console.error(`Wrote ${flags.json}`);
+  return 0;
+}
+
+async function cpuModel(): Promise<string> {
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? Deno.build.arch;
+  } catch {
+    return Deno.build.arch;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());
