@@ -12,6 +12,9 @@
 /** Float arrays the kernels work on; the TypeScript kernels use float64. */
 export type Buf = Float64Array | Float32Array;
 
+/** Element type of a kernel set's buffers: `Float64Array` or `Float32Array`. */
+export type Dtype = "float64" | "float32";
+
 /** Activation functions known to the kernels, by number so that WebAssembly can switch on it. */
 export const Act = {
   sigmoid: 0,
@@ -30,7 +33,13 @@ export const LEAKY_SLOPE = 0.01;
 export interface Kernels {
   /** A name for benchmarks and errors, e.g. `"js"` or `"wasm"`. */
   readonly name: string;
-  /** Zero-filled buffers of the given lengths, all in the kernels' own memory. */
+  /** Element type of the buffers that `allocate` returns and the kernels expect. */
+  readonly dtype: Dtype;
+  /**
+   * Zero-filled buffers of the given lengths, all in the kernels' own memory. The buffers of
+   * one call belong together: a kernel call takes its arrays from a single allocation (the
+   * WebAssembly kernels keep each allocation in its own memory).
+   */
   allocate(lengths: readonly number[]): Buf[];
   /** `C[m×n] = A[m×k] · B[n×k]ᵀ` (forward pass: `Z = A · Wᵀ`). */
   gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
@@ -199,6 +208,7 @@ function axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void {
 /** The TypeScript kernels: the reference implementation and the fallback. */
 export const jsKernels: Kernels = {
   name: "js",
+  dtype: "float64",
   allocate: (lengths) => lengths.map((n) => new Float64Array(n)),
   gemmNT,
   gemmNN,
@@ -209,4 +219,14 @@ export const jsKernels: Kernels = {
   sub,
   columnSums,
   axpby,
+};
+
+/**
+ * The TypeScript kernels on float32 buffers: arithmetic in float64, rounded to float32 where a
+ * value is stored (a reference for the float32 WebAssembly kernels, not a fast path).
+ */
+export const jsKernels32: Kernels = {
+  ...jsKernels,
+  dtype: "float32",
+  allocate: (lengths) => lengths.map((n) => new Float32Array(n)),
 };

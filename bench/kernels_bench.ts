@@ -1,0 +1,247 @@
+// GFLOP/s of each kernel on the shapes that training [784, 30, 10] with mini-batches of 10
+// uses, beside what the same kernel reaches on a large problem, for the TypeScript kernels
+// and the WebAssembly SIMD kernels in float64 and float32.
+//
+//   deno run -A bench/kernels_bench.ts            the table
+//   deno run -A bench/kernels_bench.ts --quick    shorter timings (for a smoke run)
+
+import { Act, type Buf, jsKernels, type Kernels } from "../lib/_kernels.ts";
+import { wasmKernels } from "../lib/_wasm_kernels.ts";
+
+const quick = Deno.args.includes("--quick");
+const TARGET_MS = quick ? 20 : 150; // time per measurement
+const REPEATS = quick ? 2 : 5; // best of
+
+const backends: [string, Kernels][] = [
+  ["js f64", jsKernels],
+  ["wasm f64", wasmKernels("float64")],
+  ["wasm f32", wasmKernels("float32")],
+];
+
+/** A benchmark case: flops per call, and a function that sets up buffers and returns a call. */
+interface Case {
+  kernel: string;
+  shape: string;
+  flops: number;
+  make: (k: Kernels) => () => void;
+}
+
+function filled(k: Kernels, lengths: number[]): Buf[] {
+  const bufs = k.allocate(lengths);
+  let seed = 1;
+  for (const b of bufs) {
+    for (let i = 0; i < b.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      b[i] = seed / 2 ** 32 - 0.5;
+    }
+  }
+  return bufs;
+}
+
+function gemm(kernel: "gemmNT" | "gemmNN" | "gemmTN", m: number, n: number, k: number): Case {
+  // Operand lengths: NT a m×k, b n×k; NN a m×k, b k×n; TN a k×m, b k×n.
+  return {
+    kernel,
+    shape: `${m}×${n}×${k}`,
+    flops: 2 * m * n * k,
+    make: (K) => {
+      const [a, b, c] = filled(K, [m * k, n * k, m * n]);
+      return () => K[kernel](m, n, k, a!, b!, c!);
+    },
+  };
+}
+
+function biasActivate(m: number, n: number): Case {
+  // Counted as 1 flop for the bias and 4 for σ (exp, add, divide, select): a nominal rate.
+  return {
+    kernel: "biasActivate σ",
+    shape: `${m}×${n}`,
+    flops: 5 * m * n,
+    make: (K) => {
+      const [z, b, a] = filled(K, [m * n, n, m * n]);
+      const z0 = z!.slice();
+      return () => {
+        z!.set(z0); // keep z from drifting (included in the time)
+        K.biasActivate(Act.sigmoid, m, n, z!, b!, a!);
+      };
+    },
+  };
+}
+
+function softmax(m: number, n: number): Case {
+  return {
+    kernel: "softmaxRows",
+    shape: `${m}×${n}`,
+    flops: 4 * m * n,
+    make: (K) => {
+      const [z, a] = filled(K, [m * n, m * n]);
+      return () => K.softmaxRows(m, n, z!, a!);
+    },
+  };
+}
+
+function primeMul(len: number): Case {
+  return {
+    kernel: "activationPrimeMul σ",
+    shape: `${len}`,
+    flops: 3 * len,
+    make: (K) => {
+      const [z, a, d] = filled(K, [len, len, len]);
+      const d0 = d!.slice();
+      return () => {
+        d!.set(d0);
+        K.activationPrimeMul(Act.sigmoid, len, z!, a!, d!);
+      };
+    },
+  };
+}
+
+function sub(len: number): Case {
+  return {
+    kernel: "sub",
+    shape: `${len}`,
+    flops: len,
+    make: (K) => {
+      const [a, y, out] = filled(K, [len, len, len]);
+      return () => K.sub(len, a!, y!, out!);
+    },
+  };
+}
+
+function columnSums(m: number, n: number): Case {
+  return {
+    kernel: "columnSums",
+    shape: `${m}×${n}`,
+    flops: m * n,
+    make: (K) => {
+      const [d, out] = filled(K, [m * n, n]);
+      return () => K.columnSums(m, n, d!, out!);
+    },
+  };
+}
+
+function axpby(len: number): Case {
+  return {
+    kernel: "axpby (β = 1)",
+    shape: `${len}`,
+    flops: 2 * len,
+    make: (K) => {
+      const [x, y] = filled(K, [len, len]);
+      let sign = 1;
+      return () => K.axpby(len, (sign = -sign) * 1e-3, x!, 1, y!); // alternate: y stays bounded
+    },
+  };
+}
+
+/** Seconds per call: calibrated to TARGET_MS, best of REPEATS. */
+function time(call: () => void): number {
+  call();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) call();
+    const ms = performance.now() - t0;
+    if (ms >= TARGET_MS / 4) {
+      reps = Math.max(1, Math.round(reps * TARGET_MS / ms));
+      break;
+    }
+    reps *= 4;
+  }
+  let best = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) call();
+    best = Math.min(best, (performance.now() - t0) / reps);
+  }
+  return best / 1000;
+}
+
+const BIG = 512;
+const rows: [Case, Case][] = [
+  [gemm("gemmNT", 10, 30, 784), gemm("gemmNT", BIG, BIG, BIG)],
+  [gemm("gemmNT", 10, 10, 30), gemm("gemmNT", BIG, BIG, BIG)],
+  [gemm("gemmTN", 30, 784, 10), gemm("gemmTN", BIG, BIG, BIG)],
+  [gemm("gemmTN", 10, 30, 10), gemm("gemmTN", BIG, BIG, BIG)],
+  [gemm("gemmNN", 10, 30, 10), gemm("gemmNN", BIG, BIG, BIG)],
+  [biasActivate(10, 30), biasActivate(BIG, BIG)],
+  [softmax(10, 10), softmax(BIG, BIG)],
+  [primeMul(300), primeMul(BIG * BIG)],
+  [sub(100), sub(BIG * BIG)],
+  [columnSums(10, 30), columnSums(BIG, BIG)],
+  [axpby(23520), axpby(BIG * BIG)],
+];
+
+const results = new Map<Case, number[]>();
+for (const pair of rows) {
+  for (const c of pair) {
+    if (!results.has(c)) results.set(c, backends.map(([, k]) => c.flops / time(c.make(k)) / 1e9));
+  }
+}
+
+/** One training step on a mini-batch of 10 for [784, 30, 10]: every kernel call, in order. */
+function miniBatchStep(K: Kernels): () => void {
+  const [x, w1, b1, z1, a1, w2, b2, z2, a2, y, d2, d1, nw1, nb1, nw2, nb2] = filled(K, [
+    7840,
+    23520,
+    30,
+    300,
+    300,
+    300,
+    10,
+    100,
+    100,
+    100,
+    100,
+    300,
+    23520,
+    30,
+    300,
+    10,
+  ]);
+  const m = 10;
+  return () => {
+    K.gemmNT(m, 30, 784, x!, w1!, z1!);
+    K.biasActivate(Act.sigmoid, m, 30, z1!, b1!, a1!);
+    K.gemmNT(m, 10, 30, a1!, w2!, z2!);
+    K.biasActivate(Act.sigmoid, m, 10, z2!, b2!, a2!);
+    K.sub(m * 10, a2!, y!, d2!);
+    K.activationPrimeMul(Act.sigmoid, m * 10, z2!, a2!, d2!);
+    K.columnSums(m, 10, d2!, nb2!);
+    K.gemmTN(10, 30, m, d2!, a1!, nw2!);
+    K.gemmNN(m, 30, 10, d2!, w2!, d1!);
+    K.activationPrimeMul(Act.sigmoid, m * 30, z1!, a1!, d1!);
+    K.columnSums(m, 30, d1!, nb1!);
+    K.gemmTN(30, 784, m, d1!, x!, nw1!);
+    K.axpby(23520, -1e-4, nw1!, 1, w1!);
+    K.axpby(30, -1e-4, nb1!, 1, b1!);
+    K.axpby(300, -1e-4, nw2!, 1, w2!);
+    K.axpby(10, -1e-4, nb2!, 1, b2!);
+  };
+}
+const stepFlops = 2 * 10 * (30 * 784 * 2 + 10 * 30 * 3) + 2 * (23520 + 30 + 300 + 10);
+const stepTimes = backends.map(([, k]) => time(miniBatchStep(k)));
+
+const fmt = (v: number) => v.toFixed(2).padStart(8);
+const names = backends.map(([n]) => n.padStart(8)).join(" ");
+console.log(`GFLOP/s, best of ${REPEATS} (elementwise kernels: nominal flops per element)`);
+console.log(
+  `${"kernel".padEnd(21)} ${"real shape".padEnd(11)} ${names} │ ${"large".padEnd(11)} ${names}`,
+);
+for (const [real, big] of rows) {
+  const r = results.get(real)!.map(fmt).join(" ");
+  const b = results.get(big)!.map(fmt).join(" ");
+  console.log(
+    `${real.kernel.padEnd(21)} ${real.shape.padEnd(11)} ${r} │ ${big.shape.padEnd(11)} ${b}`,
+  );
+}
+console.log(
+  `\nOne mini-batch step of [784, 30, 10], m = 10 (forward, backward, update: ${stepFlops} flops):`,
+);
+for (let i = 0; i < backends.length; i++) {
+  const s = stepTimes[i]!;
+  console.log(
+    `  ${backends[i]![0].padEnd(9)} ${(s * 1e6).toFixed(1).padStart(7)} µs  ${
+      fmt(stepFlops / s / 1e9)
+    } GFLOP/s  ${(stepTimes[0]! / s).toFixed(1).padStart(5)}× js`,
+  );
+}

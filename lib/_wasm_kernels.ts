@@ -1,0 +1,177 @@
+// The WebAssembly SIMD kernels (lib/wasm/kernels.as.ts) behind the `Kernels` interface.
+//
+// Memory: each `allocate` call makes one WebAssembly.Memory of exactly the size it needs, and
+// one instance of the (once compiled) module on it; the returned arrays are views into that
+// memory. A kernel call finds the instance from the buffer of its first array and passes
+// byte offsets, so training data and parameters stay in WebAssembly memory for the whole run
+// and nothing is copied per mini-batch. Memory is never grown, so a view is never detached;
+// an allocation is freed with its arrays by the garbage collector.
+
+import { type Buf, type Dtype, jsKernels, jsKernels32, type Kernels } from "./_kernels.ts";
+import { KERNELS_WASM_BASE64 } from "./wasm/_kernels_wasm.ts";
+
+/** Which implementation of the kernels trains: WebAssembly SIMD or TypeScript. */
+export type Backend = "wasm" | "js";
+
+/** The kernel set for a backend and element type. */
+export function selectKernels(backend: Backend, dtype: Dtype): Kernels {
+  if (backend === "wasm") return wasmKernels(dtype);
+  return dtype === "float64" ? jsKernels : jsKernels32;
+}
+
+type Fn = (...args: number[]) => void;
+
+/** The exports of one instance for one dtype, under the kernel names. */
+interface Entry {
+  gemmNT: Fn;
+  gemmNN: Fn;
+  gemmTN: Fn;
+  biasActivate: Fn;
+  softmaxRows: Fn;
+  activationPrimeMul: Fn;
+  sub: Fn;
+  columnSums: Fn;
+  axpby: Fn;
+}
+
+const NAMES = [
+  "gemmNT",
+  "gemmNN",
+  "gemmTN",
+  "biasActivate",
+  "softmaxRows",
+  "activationPrimeMul",
+  "sub",
+  "columnSums",
+  "axpby",
+] as const;
+
+let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
+
+/**
+ * The compiled module, decoded and compiled synchronously on first use (24 kB), and the end
+ * of its static data (`heapBase`), where the host's buffers may start.
+ */
+function wasmModule(): { module: WebAssembly.Module; heapBase: number } {
+  if (compiled === undefined) {
+    const text = atob(KERNELS_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    const module = new WebAssembly.Module(bytes);
+    const probe = new WebAssembly.Instance(module, {
+      env: { memory: new WebAssembly.Memory({ initial: 1 }) },
+    });
+    compiled = { module, heapBase: (probe.exports.heapBase as () => number)() };
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+const ALIGN = 16; // one SIMD vector
+
+const cache: Partial<Record<Dtype, Kernels>> = {};
+
+/**
+ * The WebAssembly kernels for float64 (f64x2 SIMD) or float32 (f32x4 SIMD) buffers. The
+ * kernel set is shared; every `allocate` call gets memory of its own.
+ */
+export function wasmKernels(dtype: Dtype): Kernels {
+  return cache[dtype] ??= makeKernels(dtype);
+}
+
+/** Each array that `allocate` returns carries its instance under this key (the fast path). */
+const OWNER = Symbol("wasm kernels instance");
+type Tagged = Buf & { [OWNER]?: Entry };
+
+function makeKernels(dtype: Dtype): Kernels {
+  const Arr = dtype === "float64" ? Float64Array : Float32Array;
+  const suffix = dtype === "float64" ? "64" : "32";
+  // Instances by memory, for views that `allocate` did not make itself (subarrays).
+  const owners = new WeakMap<ArrayBufferLike, Entry>();
+
+  function allocate(lengths: readonly number[]): Buf[] {
+    const { module, heapBase } = wasmModule();
+    let offset = heapBase;
+    const offsets: number[] = [];
+    for (const n of lengths) {
+      offset = Math.ceil(offset / ALIGN) * ALIGN;
+      offsets.push(offset);
+      offset += n * Arr.BYTES_PER_ELEMENT;
+    }
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(offset / PAGE)) });
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const entry = {} as Entry;
+    for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
+    const buffer = memory.buffer as ArrayBuffer; // not shared: the module declares no threads
+    owners.set(buffer, entry);
+    return lengths.map((n, i) => {
+      const view: Tagged = new Arr(buffer, offsets[i], n);
+      view[OWNER] = entry;
+      return view;
+    });
+  }
+
+  /** The instance whose memory holds `v` (reading `.buffer` costs more than the tag). */
+  function entryOf(kernel: string, v: Tagged): Entry {
+    const e = v[OWNER] ?? (v instanceof Arr ? owners.get(v.buffer) : undefined);
+    if (e === undefined) {
+      throw new TypeError(
+        `Cannot run wasm kernel ${kernel}: expected a ${Arr.name} from this backend's allocate, got a ${v.constructor.name} outside its memory`,
+      );
+    }
+    return e;
+  }
+
+  /** Byte offset of `v`, after checking that it lies in the memory of instance `e`. */
+  function at(kernel: string, e: Entry, v: Tagged): number {
+    if (v[OWNER] !== e && (!(v instanceof Arr) || owners.get(v.buffer) !== e)) {
+      throw new TypeError(
+        `Cannot run wasm kernel ${kernel}: expected all arrays from one allocate call, got arrays from different memories`,
+      );
+    }
+    return v.byteOffset;
+  }
+
+  return {
+    name: "wasm",
+    dtype,
+    allocate,
+    gemmNT(m, n, k, a, b, c) {
+      const e = entryOf("gemmNT", a);
+      e.gemmNT(m, n, k, a.byteOffset, at("gemmNT", e, b), at("gemmNT", e, c));
+    },
+    gemmNN(m, n, k, a, b, c) {
+      const e = entryOf("gemmNN", a);
+      e.gemmNN(m, n, k, a.byteOffset, at("gemmNN", e, b), at("gemmNN", e, c));
+    },
+    gemmTN(m, n, k, a, b, c) {
+      const e = entryOf("gemmTN", a);
+      e.gemmTN(m, n, k, a.byteOffset, at("gemmTN", e, b), at("gemmTN", e, c));
+    },
+    biasActivate(act, m, n, z, b, a) {
+      const e = entryOf("biasActivate", z);
+      e.biasActivate(act, m, n, z.byteOffset, at("biasActivate", e, b), at("biasActivate", e, a));
+    },
+    softmaxRows(m, n, z, a) {
+      const e = entryOf("softmaxRows", z);
+      e.softmaxRows(m, n, z.byteOffset, at("softmaxRows", e, a));
+    },
+    activationPrimeMul(act, len, z, a, delta) {
+      const k = "activationPrimeMul";
+      const e = entryOf(k, delta);
+      e.activationPrimeMul(act, len, at(k, e, z), at(k, e, a), delta.byteOffset);
+    },
+    sub(len, a, y, out) {
+      const e = entryOf("sub", out);
+      e.sub(len, at("sub", e, a), at("sub", e, y), out.byteOffset);
+    },
+    columnSums(m, n, d, out) {
+      const e = entryOf("columnSums", d);
+      e.columnSums(m, n, d.byteOffset, at("columnSums", e, out));
+    },
+    axpby(len, alpha, x, beta, y) {
+      const e = entryOf("axpby", y);
+      e.axpby(len, alpha, at("axpby", e, x), beta, y.byteOffset);
+    },
+  };
+}

@@ -1,0 +1,630 @@
+// The training kernels of lib/_kernels.ts in AssemblyScript, compiled to WebAssembly with
+// 128-bit SIMD by `deno task build:wasm` (see tools/build_wasm.ts and docs/wasm.md).
+//
+// Each kernel is written once, generic over the element type T (f64 or f32), and exported
+// twice: `gemmNT64` works on float64 arrays with f64x2 lanes, `gemmNT32` on float32 arrays
+// with f32x4 lanes. Arguments are element counts and byte offsets into the memory that the
+// host imports (`env.memory`); the host (lib/_wasm_kernels.ts) allocates every buffer there
+// once per training run, so no kernel call copies data in or out.
+//
+// Layout as in lib/_kernels.ts: every matrix is row-major, one example per row.
+
+// ---------------------------------------------------------------------------------------
+// Matrix products. Each output block is held in SIMD registers for the whole sum over k and
+// stored once: 2×4 dot products in gemmNT, 4 rows × 2 vectors in gemmNN/gemmTN. Edge blocks
+// (sizes that are not multiples of the block or of the lane count) take narrower paths.
+
+/** Adds `x·y` lane by lane (wasm SIMD has no fused multiply-add that is deterministic). */
+@inline function madd<T>(acc: v128, x: v128, y: v128): v128 {
+  return v128.add<T>(acc, v128.mul<T>(x, y));
+}
+
+/** Sum of the lanes of `v`. */
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 8) {
+    return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+  }
+  return <T>(
+    (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 2)) +
+    (f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 3))
+  );
+}
+
+/** Stores the lane sums of `x0..x3` at `dst[0..3]`, transposing in registers. */
+@inline function storeSums4<T>(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  if (sizeof<T>() == 8) {
+    v128.store(dst, f64x2.add(v128.shuffle<f64>(x0, x1, 0, 2), v128.shuffle<f64>(x0, x1, 1, 3)));
+    v128.store(dst, f64x2.add(v128.shuffle<f64>(x2, x3, 0, 2), v128.shuffle<f64>(x2, x3, 1, 3)), 16);
+  } else {
+    const u = f32x4.add(v128.shuffle<f32>(x0, x1, 0, 1, 4, 5), v128.shuffle<f32>(x0, x1, 2, 3, 6, 7));
+    const w = f32x4.add(v128.shuffle<f32>(x2, x3, 0, 1, 4, 5), v128.shuffle<f32>(x2, x3, 2, 3, 6, 7));
+    v128.store(dst, f32x4.add(v128.shuffle<f32>(u, w, 0, 2, 4, 6), v128.shuffle<f32>(u, w, 1, 3, 5, 7)));
+  }
+}
+
+/** Scalar dot product of `a[from..to)` and `b[from..to)`: the part of k left over by SIMD. */
+@inline function dotTail<T>(a: usize, b: usize, from: i32, to: i32): T {
+  let sum = <T>0;
+  for (let t = from; t < to; t++) {
+    const o = <usize>t * sizeof<T>();
+    sum += load<T>(a + o) * load<T>(b + o);
+  }
+  return sum;
+}
+
+/** Adds `v` to the element at `p`. */
+@inline function addTo<T>(p: usize, v: T): void {
+  store<T>(p, load<T>(p) + v);
+}
+
+/** Dot product of two rows of length k (`end` = bytes covered by whole vectors). */
+@inline function dot<T>(a: usize, b: usize, end: usize, kv: i32, k: i32): T {
+  let x0 = v128.splat<T>(<T>0);
+  let x1 = x0;
+  let t: usize = 0;
+  for (; t + 32 <= end; t += 32) {
+    x0 = madd<T>(x0, v128.load(a + t), v128.load(b + t));
+    x1 = madd<T>(x1, v128.load(a + t, 16), v128.load(b + t, 16));
+  }
+  if (t < end) x0 = madd<T>(x0, v128.load(a + t), v128.load(b + t));
+  return hsum<T>(v128.add<T>(x0, x1)) + dotTail<T>(a, b, kv, k);
+}
+
+/** `C[m×n] = A[m×k] · B[n×k]ᵀ`: every output is a dot product of two contiguous rows. */
+@inline function gemmNT<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  const S = sizeof<T>();
+  const row = <usize>k * S;
+  const kv = k - k % (16 / <i32>S); // elements covered by whole vectors
+  const end = <usize>kv * S;
+  const zero = v128.splat<T>(<T>0);
+  let r = 0;
+  for (; r + 2 <= m; r += 2) {
+    const a0 = a + <usize>r * row;
+    const a1 = a0 + row;
+    const c0 = c + <usize>r * <usize>n * S;
+    const c1 = c0 + <usize>n * S;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      const b0 = b + <usize>s * row;
+      const b1 = b0 + row;
+      const b2 = b1 + row;
+      const b3 = b2 + row;
+      let x00 = zero, x01 = zero, x02 = zero, x03 = zero;
+      let x10 = zero, x11 = zero, x12 = zero, x13 = zero;
+      for (let t: usize = 0; t < end; t += 16) {
+        const u = v128.load(a0 + t);
+        const v = v128.load(a1 + t);
+        let w = v128.load(b0 + t);
+        x00 = madd<T>(x00, u, w);
+        x10 = madd<T>(x10, v, w);
+        w = v128.load(b1 + t);
+        x01 = madd<T>(x01, u, w);
+        x11 = madd<T>(x11, v, w);
+        w = v128.load(b2 + t);
+        x02 = madd<T>(x02, u, w);
+        x12 = madd<T>(x12, v, w);
+        w = v128.load(b3 + t);
+        x03 = madd<T>(x03, u, w);
+        x13 = madd<T>(x13, v, w);
+      }
+      const o = <usize>s * S;
+      storeSums4<T>(c0 + o, x00, x01, x02, x03);
+      storeSums4<T>(c1 + o, x10, x11, x12, x13);
+      if (kv < k) {
+        for (let j = 0; j < 4; j++) {
+          const bj = b0 + <usize>j * row;
+          addTo<T>(c0 + o + <usize>j * S, dotTail<T>(a0, bj, kv, k));
+          addTo<T>(c1 + o + <usize>j * S, dotTail<T>(a1, bj, kv, k));
+        }
+      }
+    }
+    for (; s < n; s++) {
+      const bs = b + <usize>s * row;
+      store<T>(c0 + <usize>s * S, dot<T>(a0, bs, end, kv, k));
+      store<T>(c1 + <usize>s * S, dot<T>(a1, bs, end, kv, k));
+    }
+  }
+  if (r < m) {
+    // The last row when m is odd: 1×4 blocks.
+    const a0 = a + <usize>r * row;
+    const c0 = c + <usize>r * <usize>n * S;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      const b0 = b + <usize>s * row;
+      const b1 = b0 + row;
+      const b2 = b1 + row;
+      const b3 = b2 + row;
+      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+      for (let t: usize = 0; t < end; t += 16) {
+        const u = v128.load(a0 + t);
+        x0 = madd<T>(x0, u, v128.load(b0 + t));
+        x1 = madd<T>(x1, u, v128.load(b1 + t));
+        x2 = madd<T>(x2, u, v128.load(b2 + t));
+        x3 = madd<T>(x3, u, v128.load(b3 + t));
+      }
+      const o = <usize>s * S;
+      storeSums4<T>(c0 + o, x0, x1, x2, x3);
+      if (kv < k) {
+        for (let j = 0; j < 4; j++) {
+          addTo<T>(c0 + o + <usize>j * S, dotTail<T>(a0, b0 + <usize>j * row, kv, k));
+        }
+      }
+    }
+    for (; s < n; s++) store<T>(c0 + <usize>s * S, dot<T>(a0, b + <usize>s * row, end, kv, k));
+  }
+}
+
+/**
+ * `C[m×n] = Σ_t A(r, t) · B[t, :]` with `A(r, t)` at element `r·rs + t·ts`: gemmNN when A
+ * is m×k (rs = k, ts = 1), gemmTN when A is k×m (rs = 1, ts = m). Each row of C is a
+ * combination of rows of B, so the SIMD lanes run along the contiguous rows of B and C.
+ */
+@inline function gemmRows<T>(
+  m: i32, n: i32, k: i32, a: usize, rs: i32, ts: i32, b: usize, c: usize,
+): void {
+  const S = sizeof<T>();
+  const L = 16 / <i32>S;
+  const rsB = <usize>rs * S;
+  const tsB = <usize>ts * S;
+  const nB = <usize>n * S;
+  const zero = v128.splat<T>(<T>0);
+  let r = 0;
+  for (; r + 4 <= m; r += 4) {
+    const ar = a + <usize>r * rsB;
+    const c0 = c + <usize>r * nB;
+    const c1 = c0 + nB;
+    const c2 = c1 + nB;
+    const c3 = c2 + nB;
+    let s = 0;
+    for (; s + 2 * L <= n; s += 2 * L) {
+      let x00 = zero, x01 = zero, x10 = zero, x11 = zero;
+      let x20 = zero, x21 = zero, x30 = zero, x31 = zero;
+      let pa = ar;
+      let pb = b + <usize>s * S;
+      for (let t = 0; t < k; t++) {
+        const y0 = v128.load(pb);
+        const y1 = v128.load(pb, 16);
+        let x = v128.load_splat<T>(pa);
+        x00 = madd<T>(x00, x, y0);
+        x01 = madd<T>(x01, x, y1);
+        x = v128.load_splat<T>(pa + rsB);
+        x10 = madd<T>(x10, x, y0);
+        x11 = madd<T>(x11, x, y1);
+        x = v128.load_splat<T>(pa + 2 * rsB);
+        x20 = madd<T>(x20, x, y0);
+        x21 = madd<T>(x21, x, y1);
+        x = v128.load_splat<T>(pa + 3 * rsB);
+        x30 = madd<T>(x30, x, y0);
+        x31 = madd<T>(x31, x, y1);
+        pa += tsB;
+        pb += nB;
+      }
+      const o = <usize>s * S;
+      v128.store(c0 + o, x00);
+      v128.store(c0 + o, x01, 16);
+      v128.store(c1 + o, x10);
+      v128.store(c1 + o, x11, 16);
+      v128.store(c2 + o, x20);
+      v128.store(c2 + o, x21, 16);
+      v128.store(c3 + o, x30);
+      v128.store(c3 + o, x31, 16);
+    }
+    for (; s + L <= n; s += L) {
+      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+      let pa = ar;
+      let pb = b + <usize>s * S;
+      for (let t = 0; t < k; t++) {
+        const y = v128.load(pb);
+        x0 = madd<T>(x0, v128.load_splat<T>(pa), y);
+        x1 = madd<T>(x1, v128.load_splat<T>(pa + rsB), y);
+        x2 = madd<T>(x2, v128.load_splat<T>(pa + 2 * rsB), y);
+        x3 = madd<T>(x3, v128.load_splat<T>(pa + 3 * rsB), y);
+        pa += tsB;
+        pb += nB;
+      }
+      const o = <usize>s * S;
+      v128.store(c0 + o, x0);
+      v128.store(c1 + o, x1);
+      v128.store(c2 + o, x2);
+      v128.store(c3 + o, x3);
+    }
+    for (; s < n; s++) {
+      for (let i = 0; i < 4; i++) {
+        let sum = <T>0;
+        let pa = ar + <usize>i * rsB;
+        let pb = b + <usize>s * S;
+        for (let t = 0; t < k; t++) {
+          sum += load<T>(pa) * load<T>(pb);
+          pa += tsB;
+          pb += nB;
+        }
+        store<T>(c0 + <usize>i * nB + <usize>s * S, sum);
+      }
+    }
+  }
+  for (; r < m; r++) {
+    // Rows left over when m is not a multiple of 4: one row at a time.
+    const ar = a + <usize>r * rsB;
+    const cr = c + <usize>r * nB;
+    let s = 0;
+    for (; s + 2 * L <= n; s += 2 * L) {
+      let x0 = zero, x1 = zero;
+      let pa = ar;
+      let pb = b + <usize>s * S;
+      for (let t = 0; t < k; t++) {
+        const x = v128.load_splat<T>(pa);
+        x0 = madd<T>(x0, x, v128.load(pb));
+        x1 = madd<T>(x1, x, v128.load(pb, 16));
+        pa += tsB;
+        pb += nB;
+      }
+      v128.store(cr + <usize>s * S, x0);
+      v128.store(cr + <usize>s * S, x1, 16);
+    }
+    for (; s < n; s++) {
+      let sum = <T>0;
+      let pa = ar;
+      let pb = b + <usize>s * S;
+      for (let t = 0; t < k; t++) {
+        sum += load<T>(pa) * load<T>(pb);
+        pa += tsB;
+        pb += nB;
+      }
+      store<T>(cr + <usize>s * S, sum);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Elementary functions in f64x2. The float32 kernels promote to f64, call these and round
+// once when they store, as the TypeScript kernels do on a Float32Array.
+
+const INV_LN2: f64 = 1.4426950408889634; // 1/ln 2, rounded
+const LN2_HI: f64 = 0.6931471803691238; // ln 2 cut to 32 significant bits: k·LN2_HI is exact
+const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
+
+/** `Σ_{j≥2} r^{j−2}/j!` to j = 14: exp(r) = 1 + r + r²·q(r), error below 1e-19 for |r| ≤ ln2/2. */
+@inline function expTail(r: v128): v128 {
+  let q = f64x2.splat(1.0 / 87178291200.0); // 1/14!
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6227020800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
+  return f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
+}
+
+/**
+ * `e^x` in both lanes, within about half an ulp plus a few hundredths (so it agrees with a
+ * correctly rounded `Math.exp` to the last bit in most cases and to one ulp in all).
+ *
+ * Steps: x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite: r is carried as r + rLo), then
+ * e^r = 1 + r + r²·q(r) summed so that the rounding of 1 + r is recovered exactly, and the
+ * result is scaled by 2^k in two exact halves (so k = 1024 and subnormal results work).
+ */
+@inline function exp2v(x0: v128): v128 {
+  const x = f64x2.min(f64x2.max(x0, f64x2.splat(-746.0)), f64x2.splat(710.0)); // NaN stays NaN
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
+  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))); // exact
+  const kLo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, kLo);
+  const rLo = f64x2.sub(f64x2.sub(hi, r), kLo); // rounding error of r
+  const one = f64x2.splat(1.0);
+  const s = f64x2.add(one, r);
+  const sLo = f64x2.sub(r, f64x2.sub(s, one)); // 1 + r = s + sLo exactly
+  const small = f64x2.add(
+    f64x2.add(sLo, f64x2.mul(rLo, f64x2.add(one, r))),
+    f64x2.mul(f64x2.mul(r, r), expTail(r)),
+  );
+  const y = f64x2.add(s, small);
+  // 2^k = 2^k1 · 2^k2 with k1 = ⌊k/2⌋: both factors are normal numbers.
+  const ki = i32x4.trunc_sat_f64x2_s_zero(k);
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  const bias = i64x2.splat(1023);
+  const p1 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k1), bias), 52);
+  const p2 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k2), bias), 52);
+  return f64x2.mul(f64x2.mul(y, p1), p2);
+}
+
+/** `e^y − 1` for |y| ≤ ln2/2, without the cancellation of `exp(y) − 1`. */
+@inline function expm1Small(y: v128): v128 {
+  return f64x2.add(y, f64x2.mul(f64x2.mul(y, y), expTail(y)));
+}
+
+/** `σ(v) = 1/(1 + e^{−v})`, the same formula per sign as the TypeScript kernel. */
+@inline function sigmoid2(v: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const e = exp2v(f64x2.neg(f64x2.abs(v))); // e^{−|v|} ≤ 1, never overflows
+  const r = f64x2.div(one, f64x2.add(one, e));
+  return v128.bitselect(r, f64x2.sub(one, r), f64x2.ge(v, f64x2.splat(0.0)));
+}
+
+/** `tanh(v)`: −expm1(−2|v|)/(expm1(−2|v|) + 2) near 0, (1 − e^{−2|v|})/(1 + e^{−2|v|}) beyond. */
+@inline function tanh2(v: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const x = f64x2.abs(v);
+  const y = f64x2.mul(x, f64x2.splat(-2.0));
+  const em = expm1Small(f64x2.max(y, f64x2.splat(-0.34657359027997264))); // ln2/2
+  const near = f64x2.div(f64x2.neg(em), f64x2.add(em, f64x2.splat(2.0)));
+  const e = exp2v(y);
+  const far = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+  const t = v128.bitselect(near, far, f64x2.lt(x, f64x2.splat(0.17328679513998632))); // ln2/4
+  return v128.or(t, v128.and(v, f64x2.splat(-0.0))); // the sign of v
+}
+
+const SIGMOID = 0;
+const TANH = 1;
+const RELU = 2;
+const LEAKY_RELU = 3;
+const LEAKY_SLOPE: f64 = 0.01;
+
+/** The activation `f(v)` with the codes of `Act` in lib/_kernels.ts. */
+@inline function activate2(act: i32, v: v128): v128 {
+  const zero = f64x2.splat(0.0);
+  if (act == SIGMOID) return sigmoid2(v);
+  if (act == TANH) return tanh2(v);
+  if (act == RELU) return v128.bitselect(v, zero, f64x2.gt(v, zero));
+  if (act == LEAKY_RELU) {
+    return v128.bitselect(v, f64x2.mul(v, f64x2.splat(LEAKY_SLOPE)), f64x2.gt(v, zero));
+  }
+  return v;
+}
+
+/** Two elements of a T array as f64x2. */
+@inline function loadPair<T>(p: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p);
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** Stores f64x2 as two elements of a T array (rounding to float32 if T is f32). */
+@inline function storePair<T>(p: usize, v: v128): void {
+  if (sizeof<T>() == 8) v128.store(p, v);
+  else v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** One element of a T array in both lanes of an f64x2. */
+@inline function loadOne<T>(p: usize): v128 {
+  return f64x2.splat(<f64>load<T>(p));
+}
+
+/** Stores lane 0 of an f64x2 as one element of a T array. */
+@inline function storeOne<T>(p: usize, v: v128): void {
+  store<T>(p, <T>f64x2.extract_lane(v, 0));
+}
+
+// ---------------------------------------------------------------------------------------
+// Elementwise kernels.
+
+/** `z[r, i] += b[i]`, `a[r, i] = f(z[r, i])` over m rows of n. */
+@inline function biasActivate<T>(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
+  const S = sizeof<T>();
+  for (let r = 0; r < m; r++) {
+    const o = <usize>r * <usize>n * S;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const p = o + <usize>i * S;
+      const v = f64x2.add(loadPair<T>(z + p), loadPair<T>(b + <usize>i * S));
+      storePair<T>(z + p, v);
+      storePair<T>(a + p, activate2(act, v));
+    }
+    if (i < n) {
+      const p = o + <usize>i * S;
+      const v = f64x2.add(loadOne<T>(z + p), loadOne<T>(b + <usize>i * S));
+      storeOne<T>(z + p, v);
+      storeOne<T>(a + p, activate2(act, v));
+    }
+  }
+}
+
+/** Softmax of each of m rows of n: `a = e^{z − max}/Σ e^{z − max}`. */
+@inline function softmaxRows<T>(m: i32, n: i32, z: usize, a: usize): void {
+  const S = sizeof<T>();
+  for (let r = 0; r < m; r++) {
+    const zr = z + <usize>r * <usize>n * S;
+    const ar = a + <usize>r * <usize>n * S;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = <f64>load<T>(zr + <usize>i * S);
+      if (v > max) max = v;
+    }
+    const mv = f64x2.splat(max);
+    let sums = f64x2.splat(0.0);
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const p = <usize>i * S;
+      const e = exp2v(f64x2.sub(loadPair<T>(zr + p), mv));
+      storePair<T>(ar + p, e);
+      sums = f64x2.add(sums, e);
+    }
+    let sum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+    if (i < n) {
+      const p = <usize>i * S;
+      const e = exp2v(f64x2.sub(loadOne<T>(zr + p), mv));
+      storeOne<T>(ar + p, e);
+      sum += f64x2.extract_lane(e, 0);
+    }
+    const sv = f64x2.splat(sum);
+    for (i = 0; i + 2 <= n; i += 2) {
+      const p = <usize>i * S;
+      storePair<T>(ar + p, f64x2.div(loadPair<T>(ar + p), sv));
+    }
+    if (i < n) {
+      const p = <usize>i * S;
+      storeOne<T>(ar + p, f64x2.div(loadOne<T>(ar + p), sv));
+    }
+  }
+}
+
+/** `delta[i] *= f'(z[i])`, from `a = f(z)` for sigmoid and tanh, from `z` otherwise. */
+@inline function activationPrimeMul<T>(act: i32, len: i32, z: usize, a: usize, d: usize): void {
+  if (act != SIGMOID && act != TANH && act != RELU && act != LEAKY_RELU) return;
+  const S = sizeof<T>();
+  const end = <usize>(len - len % (16 / <i32>S)) * S;
+  const one = v128.splat<T>(<T>1);
+  const zero = v128.splat<T>(<T>0);
+  const slope = v128.splat<T>(<T>LEAKY_SLOPE);
+  let p: usize = 0;
+  for (; p < end; p += 16) {
+    const dv = v128.load(d + p);
+    let out: v128;
+    if (act == SIGMOID) {
+      const av = v128.load(a + p); // σ' = σ(1 − σ)
+      out = v128.mul<T>(v128.mul<T>(dv, av), v128.sub<T>(one, av));
+    } else if (act == TANH) {
+      const av = v128.load(a + p); // tanh' = 1 − tanh²
+      out = v128.mul<T>(dv, v128.sub<T>(one, v128.mul<T>(av, av)));
+    } else if (act == RELU) {
+      out = v128.and(dv, v128.gt<T>(v128.load(z + p), zero));
+    } else {
+      out = v128.bitselect(dv, v128.mul<T>(dv, slope), v128.gt<T>(v128.load(z + p), zero));
+    }
+    v128.store(d + p, out);
+  }
+  const last = <usize>len * S;
+  for (; p < last; p += S) {
+    const dv = load<T>(d + p);
+    let out: T;
+    if (act == SIGMOID) {
+      const av = load<T>(a + p);
+      out = dv * av * (<T>1 - av);
+    } else if (act == TANH) {
+      const av = load<T>(a + p);
+      out = dv * (<T>1 - av * av);
+    } else if (act == RELU) {
+      out = load<T>(z + p) > <T>0 ? dv : <T>0;
+    } else {
+      out = load<T>(z + p) > <T>0 ? dv : dv * <T>LEAKY_SLOPE;
+    }
+    store<T>(d + p, out);
+  }
+}
+
+/** `out[i] = a[i] − y[i]`. */
+@inline function sub<T>(len: i32, a: usize, y: usize, out: usize): void {
+  const S = sizeof<T>();
+  const end = <usize>(len - len % (16 / <i32>S)) * S;
+  let p: usize = 0;
+  for (; p < end; p += 16) v128.store(out + p, v128.sub<T>(v128.load(a + p), v128.load(y + p)));
+  const last = <usize>len * S;
+  for (; p < last; p += S) store<T>(out + p, load<T>(a + p) - load<T>(y + p));
+}
+
+/** `out[i] = Σ_r d[r, i]` over m rows of n, summed in row order as the TypeScript kernel does. */
+@inline function columnSums<T>(m: i32, n: i32, d: usize, out: usize): void {
+  const S = sizeof<T>();
+  const nB = <usize>n * S;
+  const end = <usize>(n - n % (16 / <i32>S)) * S;
+  let p: usize = 0;
+  for (; p < end; p += 16) {
+    let sum = v128.splat<T>(<T>0);
+    let q = d + p;
+    for (let r = 0; r < m; r++) {
+      sum = v128.add<T>(sum, v128.load(q));
+      q += nB;
+    }
+    v128.store(out + p, sum);
+  }
+  for (; p < nB; p += S) {
+    let sum = <T>0;
+    let q = d + p;
+    for (let r = 0; r < m; r++) {
+      sum += load<T>(q);
+      q += nB;
+    }
+    store<T>(out + p, sum);
+  }
+}
+
+/** `y[i] = β·y[i] + α·x[i]` (`y[i] + α·x[i]` when β = 1, as in the TypeScript kernel). */
+@inline function axpby<T>(len: i32, alpha: f64, x: usize, beta: f64, y: usize): void {
+  const S = sizeof<T>();
+  const end = <usize>(len - len % (16 / <i32>S)) * S;
+  const last = <usize>len * S;
+  const av = v128.splat<T>(<T>alpha);
+  let p: usize = 0;
+  if (beta == 1.0) {
+    for (; p < end; p += 16) {
+      v128.store(y + p, v128.add<T>(v128.load(y + p), v128.mul<T>(av, v128.load(x + p))));
+    }
+    for (; p < last; p += S) store<T>(y + p, load<T>(y + p) + <T>alpha * load<T>(x + p));
+  } else {
+    const bv = v128.splat<T>(<T>beta);
+    for (; p < end; p += 16) {
+      const u = v128.mul<T>(bv, v128.load(y + p));
+      v128.store(y + p, v128.add<T>(u, v128.mul<T>(av, v128.load(x + p))));
+    }
+    for (; p < last; p += S) {
+      store<T>(y + p, <T>beta * load<T>(y + p) + <T>alpha * load<T>(x + p));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exports: one float64 and one float32 entry per kernel. Pointers are byte offsets.
+
+/** First byte the host may use for its buffers (after this module's static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function gemmNT64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmNT<f64>(m, n, k, a, b, c);
+}
+export function gemmNT32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmNT<f32>(m, n, k, a, b, c);
+}
+export function gemmNN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmRows<f64>(m, n, k, a, k, 1, b, c);
+}
+export function gemmNN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmRows<f32>(m, n, k, a, k, 1, b, c);
+}
+export function gemmTN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmRows<f64>(m, n, k, a, 1, m, b, c);
+}
+export function gemmTN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  gemmRows<f32>(m, n, k, a, 1, m, b, c);
+}
+export function biasActivate64(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
+  biasActivate<f64>(act, m, n, z, b, a);
+}
+export function biasActivate32(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
+  biasActivate<f32>(act, m, n, z, b, a);
+}
+export function softmaxRows64(m: i32, n: i32, z: usize, a: usize): void {
+  softmaxRows<f64>(m, n, z, a);
+}
+export function softmaxRows32(m: i32, n: i32, z: usize, a: usize): void {
+  softmaxRows<f32>(m, n, z, a);
+}
+export function activationPrimeMul64(act: i32, len: i32, z: usize, a: usize, d: usize): void {
+  activationPrimeMul<f64>(act, len, z, a, d);
+}
+export function activationPrimeMul32(act: i32, len: i32, z: usize, a: usize, d: usize): void {
+  activationPrimeMul<f32>(act, len, z, a, d);
+}
+export function sub64(len: i32, a: usize, y: usize, out: usize): void {
+  sub<f64>(len, a, y, out);
+}
+export function sub32(len: i32, a: usize, y: usize, out: usize): void {
+  sub<f32>(len, a, y, out);
+}
+export function columnSums64(m: i32, n: i32, d: usize, out: usize): void {
+  columnSums<f64>(m, n, d, out);
+}
+export function columnSums32(m: i32, n: i32, d: usize, out: usize): void {
+  columnSums<f32>(m, n, d, out);
+}
+export function axpby64(len: i32, alpha: f64, x: usize, beta: f64, y: usize): void {
+  axpby<f64>(len, alpha, x, beta, y);
+}
+export function axpby32(len: i32, alpha: f64, x: usize, beta: f64, y: usize): void {
+  axpby<f32>(len, alpha, x, beta, y);
+}
