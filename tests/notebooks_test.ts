@@ -1,0 +1,107 @@
+// Every notebook in notebooks/ runs in a real Jupyter on the Deno kernel, its charts carry
+// all three layers, render in a real browser, and its HTML export is screenshotted to
+// screenshots/ (git-ignored) for a person to look at. While notebooks/ is empty, the tiny
+// fixture tests/fixtures/harness.ipynb stands in, so the machinery itself stays tested.
+
+import assert from "node:assert/strict";
+import {
+  chartLayerProblems,
+  chartsOf,
+  executeNotebook,
+  exportHtml,
+  jupyterStatus,
+  listNotebooks,
+  notebookErrors,
+} from "./_jupyter.ts";
+import { chromiumStatus, launchChromium, screenshotPath, toFileUrl } from "./_chromium.ts";
+import { renderCharts, writeRendererPage } from "./_render.ts";
+import { requireTool, skipWithout } from "./_skip.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const found = listNotebooks(`${root}notebooks`);
+const notebooks = found.length > 0 ? found : [`${root}tests/fixtures/harness.ipynb`];
+const jupyter = await jupyterStatus();
+const chromium = await chromiumStatus();
+
+for (const path of notebooks) {
+  const file = path.slice(path.lastIndexOf("/") + 1);
+  const name = file.replace(/\.ipynb$/, "");
+
+  Deno.test({
+    name: `${file} runs in Jupyter and its charts render in Chromium`,
+    ignore: skipWithout(jupyter),
+    async fn(t) {
+      requireTool(jupyter);
+      const committed = await Deno.stat(path);
+      const notebook = await executeNotebook(path);
+
+      await t.step("has no error output", () => {
+        assert.deepEqual(notebookErrors(notebook), []);
+      });
+
+      await t.step("is a TypeScript notebook for the Deno kernel, under 2 MB", () => {
+        const meta = notebook.metadata as {
+          kernelspec?: { name?: string };
+          language_info?: { name?: string };
+        };
+        assert.equal(meta.kernelspec?.name, "deno");
+        assert.equal(meta.language_info?.name, "typescript");
+        assert.ok(committed.size < 2 * 1024 * 1024, `${file} has ${committed.size} bytes`);
+      });
+
+      await t.step("every chart has interactive, static and text layers", () => {
+        assert.deepEqual(chartLayerProblems(notebook), []);
+      });
+
+      await t.step({
+        name: "every vega-lite and plotly output draws marks in Chromium",
+        ignore: skipWithout(chromium),
+        async fn() {
+          requireTool(chromium);
+          const charts = chartsOf(notebook, file);
+          if (charts.length === 0) return;
+          const dir = await Deno.makeTempDir({ prefix: "backprop_charts_" });
+          await using browser = await launchChromium({ offline: true });
+          try {
+            await writeRendererPage(`${dir}/charts.html`, file);
+            const page = await browser.newPage();
+            await page.goto(toFileUrl(`${dir}/charts.html`));
+            const results = await renderCharts(page, charts);
+            await page.screenshot(screenshotPath(`${name}_charts`));
+            const failures = results
+              .filter((r) => r.error !== "" || r.marks === 0)
+              .map((r) => `${r.label}: ${r.error || "nothing drawn"}`);
+            assert.deepEqual(failures, []);
+            assert.deepEqual(page.errors, []);
+            assert.deepEqual(page.warnings, []);
+          } finally {
+            await Deno.remove(dir, { recursive: true });
+          }
+        },
+      });
+
+      await t.step({
+        name: "its HTML export is screenshotted to screenshots/",
+        ignore: skipWithout(chromium),
+        async fn() {
+          requireTool(chromium);
+          const dir = await Deno.makeTempDir({ prefix: "backprop_export_" });
+          await using browser = await launchChromium({ offline: true });
+          try {
+            await exportHtml(notebook, `${dir}/${name}.html`);
+            const page = await browser.newPage();
+            await page.goto(toFileUrl(`${dir}/${name}.html`));
+            const cells = await page.evaluate<number>(
+              "document.querySelectorAll('.jp-Cell, .cell').length",
+            );
+            assert.ok(cells >= notebook.cells.length, `${cells} cells shown in the HTML export`);
+            const bytes = await page.screenshot(screenshotPath(name));
+            assert.ok(bytes > 1000, `screenshot of ${bytes} bytes`);
+          } finally {
+            await Deno.remove(dir, { recursive: true });
+          }
+        },
+      });
+    },
+  });
+}
