@@ -413,3 +413,36 @@ export function chartLayerProblems(notebook: Notebook): string[] {
   }
   return problems;
 }
+
+/** The MIME types a cell displays (its display and result outputs), sorted, as one string. */
+function displayedKinds(cell: Cell): string {
+  const kinds = new Set<string>();
+  for (const output of cell.outputs ?? []) {
+    for (const mime of Object.keys(output.data ?? {})) kinds.add(mime);
+  }
+  return [...kinds].sort().join(", ");
+}
+
+/**
+ * Compares what each code cell displays in the committed file and in a fresh run: the same
+ * MIME types must come out, so committed outputs are current and no display went missing.
+ *
+ * @param committed The notebook as committed (with outputs).
+ * @param executed The same notebook, just executed.
+ * @returns One line per differing cell; empty when they agree.
+ */
+export function outputKindProblems(committed: Notebook, executed: Notebook): string[] {
+  if (committed.cells.length !== executed.cells.length) {
+    return [`has ${committed.cells.length} cells committed but ${executed.cells.length} ran`];
+  }
+  const problems: string[] = [];
+  committed.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    const before = displayedKinds(cell);
+    const after = displayedKinds(executed.cells[index]!);
+    if (before !== after) {
+      problems.push(`cell ${index}: committed shows [${before}], a fresh run shows [${after}]`);
+    }
+  });
+  return problems;
+}

@@ -8,6 +8,7 @@ import {
   jupyterStatus,
   type Notebook,
   notebookErrors,
+  outputKindProblems,
 } from "./_jupyter.ts";
 import { chromiumStatus, launchChromium, toFileUrl } from "./_chromium.ts";
 import { PLOTLY_MIME, renderCharts, VEGALITE_MIME, writeRendererPage } from "./_render.ts";
@@ -205,4 +206,15 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("outputKindProblems() reports a display that went missing or changed", () => {
+  const chart = { [VEGALITE_MIME]: BARS, "image/svg+xml": "<svg></svg>", "text/plain": "bars" };
+  const committed = notebookWith(chart, { "text/plain": "2" });
+  assert.deepEqual(outputKindProblems(committed, notebookWith(chart, { "text/plain": "3" })), []);
+  const problems = outputKindProblems(committed, notebookWith({ "text/plain": "bars" }, {}));
+  assert.equal(problems.length, 2);
+  assert.match(problems[0]!, /^cell 0: committed shows \[application\/vnd\.vegalite\.v5\+json, /);
+  assert.match(problems[1]!, /^cell 1: committed shows \[text\/plain\], a fresh run shows \[\]/);
+  assert.equal(outputKindProblems(committed, notebookWith(chart)).length, 1);
 });

@@ -11,7 +11,9 @@ import {
   exportHtml,
   jupyterStatus,
   listNotebooks,
+  type Notebook,
   notebookErrors,
+  outputKindProblems,
 } from "./_jupyter.ts";
 import { chromiumStatus, launchChromium, screenshotPath, toFileUrl } from "./_chromium.ts";
 import { renderCharts, writeRendererPage } from "./_render.ts";
@@ -33,6 +35,7 @@ for (const path of notebooks) {
     async fn(t) {
       requireTool(jupyter);
       const committed = await Deno.stat(path);
+      const stored = JSON.parse(await Deno.readTextFile(path)) as Notebook;
       const notebook = await executeNotebook(path);
 
       await t.step("has no error output", () => {
@@ -47,6 +50,14 @@ for (const path of notebooks) {
         assert.equal(meta.kernelspec?.name, "deno");
         assert.equal(meta.language_info?.name, "typescript");
         assert.ok(committed.size < 2 * 1024 * 1024, `${file} has ${committed.size} bytes`);
+      });
+
+      await t.step({
+        name: "is committed with current outputs (deno task notebooks refreshes them)",
+        ignore: found.length === 0, // the fixture is committed without outputs
+        fn() {
+          assert.deepEqual(outputKindProblems(stored, notebook), []);
+        },
       });
 
       await t.step("every chart has interactive, static and text layers", () => {
