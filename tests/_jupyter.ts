@@ -1,5 +1,7 @@
 /**
- * Runs notebooks in a real Jupyter (nbconvert + nbclient) against the Deno kernel.
+ * Runs notebooks in a real Jupyter against the Deno kernel: execution with Jupyter's nbclient
+ * (`tests/_run_notebook.py`, see there why not plain `jupyter nbconvert --execute`), HTML
+ * export with `jupyter nbconvert --to html`, and checks on the executed notebook.
  *
  * The kernel is registered in a temporary Jupyter directory (`JUPYTER_PATH`,
  * `JUPYTER_DATA_DIR`, `JUPYTER_CONFIG_DIR` and `JUPYTER_RUNTIME_DIR` all point inside it) and
