@@ -1,0 +1,92 @@
+/**
+ * A network as a table: layer sizes, parameter counts and weight statistics. This is what a
+ * `Network` shows in a notebook.
+ *
+ * @module
+ */
+
+import type { Network } from "../network.ts";
+import { round } from "./_color.ts";
+import { checkNetwork } from "./_data.ts";
+import { escapeXml } from "./_options.ts";
+import { Figure } from "./figure.ts";
+
+/** Mean, standard deviation, minimum and maximum of some values. */
+function stats(v: Float64Array): [mean: number, std: number, min: number, max: number] {
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (const x of v) {
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = sum / v.length;
+  let sq = 0;
+  for (const x of v) sq += (x - mean) ** 2;
+  return [mean, Math.sqrt(sq / v.length), min, max];
+}
+
+const HEAD = [
+  "layer",
+  "neurons",
+  "weights",
+  "parameters",
+  "weight mean",
+  "weight std",
+  "weight min",
+  "weight max",
+  "bias mean",
+  "bias std",
+];
+
+/**
+ * A summary table of a network: for each layer its neurons, the shape of its weight matrix,
+ * its parameters (weights and biases), and the mean, standard deviation and range of its
+ * weights and biases, with the total number of parameters.
+ *
+ * @param net The network.
+ * @returns The figure: an HTML table and the same table as text.
+ *
+ * @example
+ * ```ts
+ * import { Network, networkSummary } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const fig = networkSummary(new Network([784, 30, 10], { seed: 1 }));
+ * assert.match(String(fig), /^Network \[784, 30, 10\]: 23860 parameters/);
+ * assert.match((await fig.bundle())["text/html"] as string, /<table/);
+ * ```
+ */
+export function networkSummary(net: Network): Figure {
+  checkNetwork(net, "Cannot summarize network");
+  const rows: string[][] = [];
+  let total = 0;
+  net.sizes.forEach((n, l) => {
+    if (l === 0) {
+      rows.push(["0 (input)", String(n), "", "0", "", "", "", "", "", ""]);
+      return;
+    }
+    const w = net.weights[l - 1]!, b = net.biases[l - 1]!;
+    const p = w.data.length + b.data.length;
+    total += p;
+    const [wm, ws, wlo, whi] = stats(w.data);
+    const [bm, bs] = stats(b.data);
+    rows.push([
+      `${l}${l === net.sizes.length - 1 ? " (output)" : ""}`,
+      String(n),
+      `${w.rows}×${w.cols}`,
+      String(p),
+      ...[wm, ws, wlo, whi, bm, bs].map((x) => String(round(Number(x.toFixed(4))))),
+    ]);
+  });
+  const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c]!)).join("  ").trimEnd();
+  const title = `Network [${net.sizes.join(", ")}]: ${total} parameters`;
+  const text = [title, line(HEAD), ...rows.map(line)].join("\n");
+  const cells = (r: string[], tag: string) =>
+    `<tr>${r.map((c) => `<${tag}>${escapeXml(c)}</${tag}>`).join("")}</tr>`;
+  const html = `<table><caption style="text-align:left">${escapeXml(title)}</caption>` +
+    `<thead>${cells(HEAD, "th")}</thead><tbody>${
+      rows.map((r) => cells(r, "td")).join("")
+    }</tbody></table>`;
+  return new Figure(text, () => ({ html }));
+}
