@@ -26,6 +26,8 @@ export * from "./lib/matrix.ts";
 export * from "./lib/random.ts";
 export * from "./lib/dataset.ts";
 export * from "./lib/activations.ts";
+export * from "./lib/costs.ts";
+export * from "./lib/initializers.ts";
 export * from "./lib/history.ts";
 export * from "./lib/network.ts";
 export * from "./lib/data/idx.ts";

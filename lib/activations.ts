@@ -1,11 +1,40 @@
 /**
- * Activation functions, each beside its derivative.
+ * Activation functions, each beside its derivative: the book's sigmoid, and tanh, ReLU,
+ * leaky ReLU and softmax (chapter 3's output layer), plus the identity for regression.
  *
  * @module
  */
 
-import { sigmoidScalar } from "./_kernels.ts";
+import { LEAKY_SLOPE, sigmoidScalar } from "./_kernels.ts";
 import { Matrix } from "./matrix.ts";
+
+/** The activation functions a layer can use, by name (as they are saved in JSON). */
+export type ActivationName = "sigmoid" | "tanh" | "relu" | "leakyRelu" | "softmax" | "identity";
+
+/**
+ * Every {@linkcode ActivationName}, in a fixed order.
+ *
+ * @example
+ * ```ts
+ * import { activationNames } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(activationNames.includes("relu"));
+ * ```
+ */
+export const activationNames: readonly ActivationName[] = Object.freeze([
+  "sigmoid",
+  "tanh",
+  "relu",
+  "leakyRelu",
+  "softmax",
+  "identity",
+]);
+
+function elementwise(f: (v: number) => number, z: number | Matrix): number | Matrix {
+  if (typeof z === "number") return f(z);
+  return new Matrix(z.rows, z.cols, z.data.map(f));
+}
 
 /**
  * The sigmoid function `σ(z) = 1 / (1 + e^{−z})`, applied elementwise to a matrix as the
@@ -25,10 +54,15 @@ import { Matrix } from "./matrix.ts";
  * ```
  */
 export function sigmoid(z: number): number;
+/** `sigmoid` of each entry of a matrix. */
 export function sigmoid(z: Matrix): Matrix;
 export function sigmoid(z: number | Matrix): number | Matrix {
-  if (typeof z === "number") return sigmoidScalar(z);
-  return new Matrix(z.rows, z.cols, z.data.map(sigmoidScalar));
+  return elementwise(sigmoidScalar, z);
+}
+
+function sigmoidPrimeScalar(v: number): number {
+  const s = sigmoidScalar(v);
+  return s * (1 - s);
 }
 
 /**
@@ -46,12 +80,296 @@ export function sigmoid(z: number | Matrix): number | Matrix {
  * ```
  */
 export function sigmoidPrime(z: number): number;
+/** `sigmoidPrime` of each entry of a matrix. */
 export function sigmoidPrime(z: Matrix): Matrix;
 export function sigmoidPrime(z: number | Matrix): number | Matrix {
-  const f = (v: number) => {
-    const s = sigmoidScalar(v);
-    return s * (1 - s);
+  return elementwise(sigmoidPrimeScalar, z);
+}
+
+/**
+ * The hyperbolic tangent `tanh(z) = (e^z − e^{−z}) / (e^z + e^{−z}) = 2σ(2z) − 1`, elementwise:
+ * a sigmoid stretched to outputs in (−1, 1).
+ *
+ * @param z A number or a matrix.
+ * @returns `tanh(z)`, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { tanh } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tanh(0), 0);
+ * assert.equal(tanh(1000), 1);
+ * ```
+ */
+export function tanh(z: number): number;
+/** `tanh` of each entry of a matrix. */
+export function tanh(z: Matrix): Matrix;
+export function tanh(z: number | Matrix): number | Matrix {
+  return elementwise(Math.tanh, z);
+}
+
+function tanhPrimeScalar(v: number): number {
+  const t = Math.tanh(v);
+  return 1 - t * t;
+}
+
+/**
+ * Derivative of tanh, `tanh'(z) = 1 − tanh²(z)`, elementwise.
+ *
+ * @param z A number or a matrix.
+ * @returns `tanh'(z)`, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { tanhPrime } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(tanhPrime(0), 1);
+ * ```
+ */
+export function tanhPrime(z: number): number;
+/** `tanhPrime` of each entry of a matrix. */
+export function tanhPrime(z: Matrix): Matrix;
+export function tanhPrime(z: number | Matrix): number | Matrix {
+  return elementwise(tanhPrimeScalar, z);
+}
+
+const reluScalar = (v: number): number => (v > 0 ? v : 0);
+const reluPrimeScalar = (v: number): number => (v > 0 ? 1 : 0);
+
+/**
+ * The rectified linear unit `max(0, z)`, elementwise (the book's chapter 3 and 6).
+ *
+ * @param z A number or a matrix.
+ * @returns `max(0, z)`, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { relu } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(relu(-2), 0);
+ * assert.equal(relu(3), 3);
+ * ```
+ */
+export function relu(z: number): number;
+/** `relu` of each entry of a matrix. */
+export function relu(z: Matrix): Matrix;
+export function relu(z: number | Matrix): number | Matrix {
+  return elementwise(reluScalar, z);
+}
+
+/**
+ * Derivative of ReLU: 1 for `z > 0`, else 0 (we take 0 at the kink `z = 0`).
+ *
+ * @param z A number or a matrix.
+ * @returns `relu'(z)`, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { reluPrime } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(reluPrime(2), 1);
+ * assert.equal(reluPrime(0), 0);
+ * ```
+ */
+export function reluPrime(z: number): number;
+/** `reluPrime` of each entry of a matrix. */
+export function reluPrime(z: Matrix): Matrix;
+export function reluPrime(z: number | Matrix): number | Matrix {
+  return elementwise(reluPrimeScalar, z);
+}
+
+const leakyReluScalar = (v: number): number => (v > 0 ? v : LEAKY_SLOPE * v);
+const leakyReluPrimeScalar = (v: number): number => (v > 0 ? 1 : LEAKY_SLOPE);
+
+/**
+ * Leaky ReLU, `z` for `z > 0` and `0.01·z` otherwise, elementwise: a ReLU whose negative side
+ * still passes a small gradient.
+ *
+ * @param z A number or a matrix.
+ * @returns The activations, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { leakyRelu } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(leakyRelu(-2), -0.02);
+ * assert.equal(leakyRelu(3), 3);
+ * ```
+ */
+export function leakyRelu(z: number): number;
+/** `leakyRelu` of each entry of a matrix. */
+export function leakyRelu(z: Matrix): Matrix;
+export function leakyRelu(z: number | Matrix): number | Matrix {
+  return elementwise(leakyReluScalar, z);
+}
+
+/**
+ * Derivative of leaky ReLU: 1 for `z > 0`, else 0.01.
+ *
+ * @param z A number or a matrix.
+ * @returns The derivative, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { leakyReluPrime } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(leakyReluPrime(-5), 0.01);
+ * ```
+ */
+export function leakyReluPrime(z: number): number;
+/** `leakyReluPrime` of each entry of a matrix. */
+export function leakyReluPrime(z: Matrix): Matrix;
+export function leakyReluPrime(z: number | Matrix): number | Matrix {
+  return elementwise(leakyReluPrimeScalar, z);
+}
+
+/**
+ * The softmax of each column, `aⱼ = e^{zⱼ} / Σₖ e^{zₖ}` (the book's equation 78): outputs
+ * that are positive and sum to 1. Stable for large |z|: the column's maximum is subtracted
+ * before exponentiating, which leaves the result unchanged.
+ *
+ * @param z A matrix; each column is one vector of weighted inputs.
+ * @returns The softmax of each column, of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { softmax, Matrix } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const a = softmax(Matrix.column([1000, 1000]));
+ * assert.deepEqual(Array.from(a.data), [0.5, 0.5]);
+ * ```
+ */
+export function softmax(z: Matrix): Matrix {
+  const out = new Matrix(z.rows, z.cols);
+  for (let j = 0; j < z.cols; j++) {
+    let max = -Infinity;
+    for (let i = 0; i < z.rows; i++) max = Math.max(max, z.data[i * z.cols + j]!);
+    let sum = 0;
+    for (let i = 0; i < z.rows; i++) {
+      const e = Math.exp(z.data[i * z.cols + j]! - max);
+      out.data[i * z.cols + j] = e;
+      sum += e;
+    }
+    for (let i = 0; i < z.rows; i++) out.data[i * z.cols + j] = out.data[i * z.cols + j]! / sum;
+  }
+  return out;
+}
+
+/**
+ * Backpropagates through softmax: given `g = ∂C/∂a` for a column `a = softmax(z)`, returns
+ * `∂C/∂z = a ⊙ (g − (aᵀg))`, the product of softmax's Jacobian `diag(a) − a·aᵀ` with `g`.
+ * Softmax is not elementwise: each output depends on every input of its column.
+ *
+ * @param a The softmax outputs (columns).
+ * @param g `∂C/∂a`, of the same shape.
+ * @returns `∂C/∂z`, of the same shape.
+ *
+ * @example With log-likelihood, `g = −y/a` and the result is `a − y` (the book's equation 84)
+ * ```ts
+ * import { softmax, softmaxBackward, Matrix } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const a = softmax(Matrix.column([1, 2, 3]));
+ * const g = Matrix.column([0, -1 / a.get(1), 0]);
+ * const d = softmaxBackward(a, g);
+ * assert.ok(Math.abs(d.get(1) - (a.get(1) - 1)) < 1e-15);
+ * assert.ok(Math.abs(d.get(0) - a.get(0)) < 1e-15);
+ * ```
+ */
+export function softmaxBackward(a: Matrix, g: Matrix): Matrix {
+  const out = new Matrix(a.rows, a.cols);
+  for (let j = 0; j < a.cols; j++) {
+    let dot = 0;
+    for (let i = 0; i < a.rows; i++) dot += a.data[i * a.cols + j]! * g.data[i * a.cols + j]!;
+    for (let i = 0; i < a.rows; i++) {
+      const k = i * a.cols + j;
+      out.data[k] = a.data[k]! * (g.data[k]! - dot);
+    }
+  }
+  return out;
+}
+
+/** An activation function for a layer, as the per-example (book) path uses it. */
+export interface Activation {
+  /** Its name, as saved in JSON. */
+  readonly name: ActivationName;
+  /** Whether `aⱼ` depends on `zⱼ` alone (every activation here but softmax). */
+  readonly elementwise: boolean;
+  /** The activations `a = f(z)` of a column (or of each column). */
+  fn(z: Matrix): Matrix;
+  /**
+   * Backpropagates `g = ∂C/∂a` to `∂C/∂z`: `g ⊙ f'(z)` for an elementwise function (the
+   * book's `⊙ σ'(z)` in BP1 and BP2), the Jacobian product for softmax.
+   */
+  backward(z: Matrix, a: Matrix, g: Matrix): Matrix;
+}
+
+function hadamard(a: Matrix, b: Matrix): Matrix {
+  const out = new Matrix(a.rows, a.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i]! * b.data[i]!;
+  return out;
+}
+
+function elementwiseActivation(
+  name: ActivationName,
+  f: (z: Matrix) => Matrix,
+  fPrime: (z: Matrix) => Matrix,
+): Activation {
+  return {
+    name,
+    elementwise: true,
+    fn: f,
+    backward: (z, _a, g) => hadamard(g, fPrime(z)),
   };
-  if (typeof z === "number") return f(z);
-  return new Matrix(z.rows, z.cols, z.data.map(f));
+}
+
+const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
+  sigmoid: elementwiseActivation("sigmoid", sigmoid, sigmoidPrime),
+  tanh: elementwiseActivation("tanh", tanh, tanhPrime),
+  relu: elementwiseActivation("relu", relu, reluPrime),
+  leakyRelu: elementwiseActivation("leakyRelu", leakyRelu, leakyReluPrime),
+  identity: elementwiseActivation(
+    "identity",
+    (z) => z.clone(),
+    (z) => new Matrix(z.rows, z.cols, new Float64Array(z.data.length).fill(1)),
+  ),
+  softmax: {
+    name: "softmax",
+    elementwise: false,
+    fn: softmax,
+    backward: (_z, a, g) => softmaxBackward(a, g),
+  },
+};
+
+/**
+ * The activation function with the given name, with its `fn` and `backward`.
+ *
+ * @param name One of {@linkcode activationNames}.
+ * @returns The activation.
+ *
+ * @example
+ * ```ts
+ * import { activationByName, Matrix } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const tanh = activationByName("tanh");
+ * const z = Matrix.column([0]);
+ * assert.equal(tanh.fn(z).get(0), 0);
+ * assert.equal(tanh.backward(z, tanh.fn(z), Matrix.column([2])).get(0), 2);
+ * ```
+ */
+export function activationByName(name: ActivationName): Activation {
+  if (!Object.hasOwn(ACTIVATIONS, name)) {
+    throw new RangeError(
+      `Unknown activation ${JSON.stringify(name)}, expected one of ${activationNames.join(", ")}`,
+    );
+  }
+  return ACTIVATIONS[name];
 }
