@@ -3,15 +3,18 @@
 // Where the book loops over the examples of a mini-batch and calls `backprop` for each, this
 // workspace pushes all m examples through at once as matrix products. All buffers are
 // allocated once, when the workspace is made, for the largest mini-batch: the training loop
-// allocates nothing. Buffers come from the kernels' `allocate`, so a WebAssembly backend can
-// keep them in its own memory for the whole run.
+// allocates nothing. Buffers come from the kernels' `allocate`, in a single call, so a
+// WebAssembly backend can keep them in its own memory for the whole run.
 //
 // Layout (see _kernels.ts): activations of layer l for m examples are an m × sizes[l]
 // row-major matrix, one example per row — the book's sizes[l] × m matrix, stored by columns.
 
 import { Act, type ActCode, type Buf, type Kernels } from "./_kernels.ts";
+import type { ActivationName } from "./activations.ts";
+import type { CostName } from "./costs.ts";
 import type { PackedData } from "./dataset.ts";
 import type { Matrix } from "./matrix.ts";
+import type { Random } from "./random.ts";
 
 /** Training data after validation: packed, or the book's pairs with `y` a vector or a class. */
 export type Source =
@@ -27,13 +30,35 @@ export function sourceLength(s: Source): number {
   return s.kind === "packed" ? s.data.length : s.xs.length;
 }
 
+/** The kernels' code for a layer's activation (softmax is applied after the identity). */
+export function kernelCode(name: ActivationName): ActCode {
+  return name === "softmax" ? Act.identity : Act[name];
+}
+
+/** What a workspace is for: the network's functions and the training state to keep. */
+export interface WorkspaceOptions {
+  /** Activation of each layer after the input; default all sigmoid (network.py). */
+  readonly activations?: readonly ActivationName[];
+  /** The cost; default the quadratic cost (network.py). */
+  readonly cost?: CostName;
+  /** Keep dropout masks for the hidden layers. */
+  readonly dropout?: boolean;
+  /** Number of optimizer state buffers per parameter array (1 for momentum, 2 for Adam). */
+  readonly stateBuffers?: number;
+  /** Keep a copy of the parameters from before each step, to hand back on divergence. */
+  readonly backup?: boolean;
+}
+
 /** The batched forward and backward pass for one network shape. */
 export class Workspace {
   readonly sizes: readonly number[];
   readonly maxBatch: number;
   readonly kernels: Kernels;
   /** Activation of each layer after the input (index l - 1 for layer l). */
+  readonly activationNames: readonly ActivationName[];
+  /** Kernel codes of the activations; softmax is the identity followed by `softmaxRows`. */
   readonly acts: readonly ActCode[];
+  readonly cost: CostName;
   /** Parameters: weights[l] is sizes[l+1] × sizes[l], biases[l] has sizes[l+1] entries. */
   readonly weights: Buf[];
   readonly biases: Buf[];
@@ -46,23 +71,53 @@ export class Workspace {
   readonly deltas: Buf[];
   /** Targets of the batch, m × sizes[L-1]. */
   readonly y: Buf;
+  /**
+   * Dropout, for hidden layers l (1 ≤ l ≤ L-2): masks[l] holds 0 or 1/(1-p) per unit, and
+   * dropped[l] = activations[l] ⊙ masks[l] is what the next layer sees. Empty otherwise.
+   */
+  readonly masks: Buf[];
+  readonly dropped: Buf[];
+  /** Optimizer state: state[s][l] for weights, state[s][L-1+l] for biases. */
+  readonly state: Buf[][];
+  /** Parameters before the last step: weights then biases. Empty without `backup`. */
+  readonly backupW: Buf[];
+  readonly backupB: Buf[];
+  /** Whether masks were applied in the last forward pass. */
+  #dropping = false;
 
-  constructor(sizes: readonly number[], maxBatch: number, kernels: Kernels, acts?: ActCode[]) {
+  constructor(
+    sizes: readonly number[],
+    maxBatch: number,
+    kernels: Kernels,
+    options: WorkspaceOptions = {},
+  ) {
     this.sizes = sizes;
     this.maxBatch = maxBatch;
     this.kernels = kernels;
     const L = sizes.length;
-    this.acts = acts ?? Array.from({ length: L - 1 }, () => Act.sigmoid);
-    // One allocation call for everything, so a WebAssembly backend grows its memory once.
-    const lengths: number[] = [];
-    for (let l = 0; l < L - 1; l++) lengths.push(sizes[l + 1]! * sizes[l]!); // weights
-    for (let l = 0; l < L - 1; l++) lengths.push(sizes[l + 1]!); // biases
-    for (let l = 0; l < L - 1; l++) lengths.push(sizes[l + 1]! * sizes[l]!); // nablaW
-    for (let l = 0; l < L - 1; l++) lengths.push(sizes[l + 1]!); // nablaB
-    for (let l = 0; l < L; l++) lengths.push(maxBatch * sizes[l]!); // activations
-    for (let l = 0; l < L; l++) lengths.push(maxBatch * sizes[l]!); // zs (index 0 unused)
-    for (let l = 0; l < L; l++) lengths.push(maxBatch * sizes[l]!); // deltas (index 0 unused)
-    lengths.push(maxBatch * sizes[L - 1]!); // y
+    this.activationNames = options.activations ?? Array.from({ length: L - 1 }, () => "sigmoid");
+    this.acts = this.activationNames.map(kernelCode);
+    this.cost = options.cost ?? "QuadraticCost";
+    const nState = options.stateBuffers ?? 0;
+    // One allocation call for everything, so a WebAssembly backend grows its memory once and
+    // every kernel call takes its arrays from one allocation.
+    const paramLengths: number[] = [];
+    for (let l = 0; l < L - 1; l++) paramLengths.push(sizes[l + 1]! * sizes[l]!); // weights
+    for (let l = 0; l < L - 1; l++) paramLengths.push(sizes[l + 1]!); // biases
+    const batchLengths = sizes.map((s) => maxBatch * s);
+    const hidden = sizes.map((s, l) => (options.dropout && l > 0 && l < L - 1 ? maxBatch * s : 0));
+    const lengths = [
+      ...paramLengths, // weights, biases
+      ...paramLengths, // nablaW, nablaB
+      ...batchLengths, // activations
+      ...batchLengths, // zs (index 0 unused)
+      ...batchLengths, // deltas (index 0 unused)
+      maxBatch * sizes[L - 1]!, // y
+      ...hidden, // masks
+      ...hidden, // dropped
+      ...Array.from({ length: nState }, () => paramLengths).flat(), // optimizer state
+      ...(options.backup ? paramLengths : paramLengths.map(() => 0)), // backup
+    ];
     const bufs = kernels.allocate(lengths);
     let k = 0;
     const take = (n: number) => bufs.slice(k, k += n);
@@ -73,7 +128,12 @@ export class Workspace {
     this.activations = take(L);
     this.zs = take(L);
     this.deltas = take(L);
-    this.y = bufs[k]!;
+    this.y = take(1)[0]!;
+    this.masks = take(L);
+    this.dropped = take(L);
+    this.state = Array.from({ length: nState }, () => take(2 * (L - 1)));
+    this.backupW = take(L - 1);
+    this.backupB = take(L - 1);
   }
 
   /** Copies the network's parameters into the workspace. */
@@ -90,6 +150,33 @@ export class Workspace {
       weights[l]!.data.set(this.weights[l]!);
       biases[l]!.data.set(this.biases[l]!);
     }
+  }
+
+  /** Copies the parameters into the backup (before a step). */
+  saveBackup(): void {
+    for (let l = 0; l < this.weights.length; l++) {
+      this.backupW[l]!.set(this.weights[l]!);
+      this.backupB[l]!.set(this.biases[l]!);
+    }
+  }
+
+  /** Copies the backup (the parameters before the last step) into the network's matrices. */
+  storeBackup(weights: readonly Matrix[], biases: readonly Matrix[]): void {
+    for (let l = 0; l < weights.length; l++) {
+      weights[l]!.data.set(this.backupW[l]!);
+      biases[l]!.data.set(this.backupB[l]!);
+    }
+  }
+
+  /** Whether every parameter is finite. */
+  paramsFinite(): boolean {
+    let sum = 0;
+    for (let l = 0; l < this.weights.length; l++) {
+      const w = this.weights[l]!, b = this.biases[l]!;
+      for (let i = 0; i < w.length; i++) sum += w[i]! * 0;
+      for (let i = 0; i < b.length; i++) sum += b[i]! * 0;
+    }
+    return sum === 0;
   }
 
   /**
@@ -125,12 +212,25 @@ export class Workspace {
     }
   }
 
-  /** Forward pass for the first `m` rows of the input batch: `z = w·a + b`, `a = σ(z)`. */
-  forward(m: number): void {
-    const k = this.kernels, s = this.sizes;
-    for (let l = 1; l < s.length; l++) {
+  /** What layer `l` passes on to layer `l + 1`: its activations, after dropout if any. */
+  input(l: number): Buf {
+    return this.#dropping && l > 0 && l < this.sizes.length - 1
+      ? this.dropped[l]!
+      : this.activations[l]!;
+  }
+
+  /**
+   * Forward pass for the first `m` rows of the input batch: `z = w·a + b`, `a = f(z)`. With
+   * `dropout` (a probability p and a generator), each hidden unit of each example is kept
+   * with probability 1 − p and scaled by 1/(1 − p) ("inverted" dropout: nothing to rescale
+   * at test time); the book's chapter 3 halves the weights after training instead.
+   */
+  forward(m: number, dropout?: { readonly p: number; readonly rng: Random }): void {
+    const k = this.kernels, s = this.sizes, L = s.length;
+    this.#dropping = dropout !== undefined && dropout.p > 0 && this.masks[1]!.length > 0;
+    for (let l = 1; l < L; l++) {
       // Row-major m × n_out result of (m × n_in) · (n_out × n_in)ᵀ: the book's w·a, batched.
-      k.gemmNT(m, s[l]!, s[l - 1]!, this.activations[l - 1]!, this.weights[l - 1]!, this.zs[l]!);
+      k.gemmNT(m, s[l]!, s[l - 1]!, this.input(l - 1), this.weights[l - 1]!, this.zs[l]!);
       k.biasActivate(
         this.acts[l - 1]!,
         m,
@@ -139,43 +239,126 @@ export class Workspace {
         this.biases[l - 1]!,
         this.activations[l]!,
       );
+      if (l === L - 1 && this.activationNames[l - 1] === "softmax") {
+        k.softmaxRows(m, s[l]!, this.zs[l]!, this.activations[l]!);
+      }
+      if (this.#dropping && l < L - 1) this.#drop(l, m * s[l]!, dropout!);
+    }
+  }
+
+  #drop(l: number, len: number, dropout: { readonly p: number; readonly rng: Random }): void {
+    const mask = this.masks[l]!, a = this.activations[l]!, out = this.dropped[l]!;
+    const keep = 1 / (1 - dropout.p);
+    for (let i = 0; i < len; i++) {
+      const v = dropout.rng.uniform() < dropout.p ? 0 : keep;
+      mask[i] = v;
+      out[i] = a[i]! * v;
     }
   }
 
   /**
-   * Backward pass after `forward(m)` and `gather(…, targets)`, for the quadratic cost. Fills
-   * `nablaW` and `nablaB` with gradients summed over the batch and returns the summed cost
-   * `Σ_x ½‖a − y‖²`.
+   * The cost summed over the first `m` examples, from the last forward pass and gathered
+   * targets (without any regularization term). Cross-entropy and log-likelihood are computed
+   * from z, so that they stay finite where a has rounded to 0 or 1.
+   */
+  costSum(m: number): number {
+    const L = this.sizes.length, n = this.sizes[L - 1]!;
+    const a = this.activations[L - 1]!, z = this.zs[L - 1]!, y = this.y;
+    let cost = 0;
+    if (this.cost === "QuadraticCost") {
+      for (let i = 0; i < m * n; i++) cost += (a[i]! - y[i]!) ** 2;
+      return cost / 2;
+    }
+    if (this.cost === "CrossEntropyCost") {
+      // −y ln σ(z) − (1 − y) ln(1 − σ(z)) = y·softplus(−z) + (1 − y)·softplus(z).
+      for (let i = 0; i < m * n; i++) {
+        const v = z[i]!, t = y[i]!;
+        const sp = Math.log1p(Math.exp(-Math.abs(v)));
+        cost += t * (Math.max(-v, 0) + sp) + (1 - t) * (Math.max(v, 0) + sp);
+      }
+      return cost;
+    }
+    // Log-likelihood: −Σ y ln softmax(z) = Σy · logsumexp(z) − Σ y·z, row by row.
+    for (let r = 0; r < m; r++) {
+      const o = r * n;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) max = Math.max(max, z[o + i]!);
+      let sumExp = 0, sumY = 0, yz = 0;
+      for (let i = 0; i < n; i++) {
+        sumExp += Math.exp(z[o + i]! - max);
+        sumY += y[o + i]!;
+        yz += y[o + i]! * (z[o + i]! - max);
+      }
+      cost += sumY * Math.log(sumExp) - yz;
+    }
+    return cost;
+  }
+
+  /** BP1: the output error δᴸ of the first `m` examples, into `deltas[L-1]`. */
+  #outputDelta(m: number): void {
+    const k = this.kernels, L = this.sizes.length, n = this.sizes[L - 1]!;
+    const a = this.activations[L - 1]!, d = this.deltas[L - 1]!, y = this.y;
+    // ∇ₐC = a − y for the quadratic cost; δᴸ = a − y itself for cross-entropy with sigmoid
+    // outputs (the book's equation 66) and log-likelihood with softmax (equation 84).
+    k.sub(m * n, a, y, d);
+    if (this.cost === "LogLikelihoodCost") {
+      // δᴸ = a·Σy − y, which is a − y when y sums to 1 (one-hot); fix the rows that do not.
+      for (let r = 0; r < m; r++) {
+        let sumY = 0;
+        for (let i = 0; i < n; i++) sumY += y[r * n + i]!;
+        if (sumY !== 1) {
+          for (let i = 0; i < n; i++) d[r * n + i] = a[r * n + i]! * sumY - y[r * n + i]!;
+        }
+      }
+      return;
+    }
+    if (this.cost !== "QuadraticCost") return;
+    if (this.activationNames[L - 2] === "softmax") {
+      // Through softmax's Jacobian: δ = a ⊙ (g − aᵀg), one example per row.
+      for (let r = 0; r < m; r++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += a[r * n + i]! * d[r * n + i]!;
+        for (let i = 0; i < n; i++) d[r * n + i] = a[r * n + i]! * (d[r * n + i]! - dot);
+      }
+      return;
+    }
+    // ⊙ σ'(zᴸ), or f'(zᴸ) for another elementwise activation.
+    k.activationPrimeMul(this.acts[L - 2]!, m * n, this.zs[L - 1]!, a, d);
+  }
+
+  /**
+   * Backward pass after `forward(m)` and `gather(…, targets)`. Fills `nablaW` and `nablaB`
+   * with gradients summed over the batch and returns the summed cost.
    */
   backward(m: number): number {
     const k = this.kernels, s = this.sizes, L = s.length;
-    const aL = this.activations[L - 1]!, dL = this.deltas[L - 1]!, y = this.y;
-    const nL = s[L - 1]!;
-    // BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), with ∇ₐC = a − y for the quadratic cost.
-    k.sub(m * nL, aL, y, dL);
-    let cost = 0;
-    for (let i = 0; i < m * nL; i++) cost += dL[i]! * dL[i]!;
-    k.activationPrimeMul(this.acts[L - 2]!, m * nL, this.zs[L - 1]!, aL, dL);
+    const cost = this.costSum(m);
+    this.#outputDelta(m);
     for (let l = L - 1; l >= 1; l--) {
       const d = this.deltas[l]!;
       // BP3: ∂C/∂b = δ, summed over the batch.
       k.columnSums(m, s[l]!, d, this.nablaB[l - 1]!);
       // BP4: ∂C/∂w = δ · aᵀ of the layer before, summed over the batch (Δᵀ · A).
-      k.gemmTN(s[l]!, s[l - 1]!, m, d, this.activations[l - 1]!, this.nablaW[l - 1]!);
+      k.gemmTN(s[l]!, s[l - 1]!, m, d, this.input(l - 1), this.nablaW[l - 1]!);
       if (l > 1) {
         // BP2: δˡ = (wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ'(zˡ) — here Δ · W, one example per row.
-        const dPrev = this.deltas[l - 1]!;
+        const dPrev = this.deltas[l - 1]!, len = m * s[l - 1]!;
         k.gemmNN(m, s[l - 1]!, s[l]!, d, this.weights[l - 1]!, dPrev);
+        if (this.#dropping) {
+          // A dropped unit passes nothing back; a kept one its gradient times 1/(1 − p).
+          const mask = this.masks[l - 1]!;
+          for (let i = 0; i < len; i++) dPrev[i] = dPrev[i]! * mask[i]!;
+        }
         k.activationPrimeMul(
           this.acts[l - 2]!,
-          m * s[l - 1]!,
+          len,
           this.zs[l - 1]!,
           this.activations[l - 1]!,
           dPrev,
         );
       }
     }
-    return cost / 2;
+    return cost;
   }
 
   /**
@@ -187,20 +370,10 @@ export class Workspace {
     for (let l = 1; l < this.sizes.length; l++) {
       const a = this.activations[l]!, nb = this.nablaB[l - 1]!;
       const len = m * this.sizes[l]!;
-      for (let i = 0; i < len; i++) sum += a[i]!;
-      for (let i = 0; i < nb.length; i++) sum += nb[i]!;
+      for (let i = 0; i < len; i++) sum += a[i]! * 0;
+      for (let i = 0; i < nb.length; i++) sum += nb[i]! * 0;
     }
-    return Number.isFinite(sum);
-  }
-
-  /** Gradient step `w ← w − (η/m) ∇w`, `b ← b − (η/m) ∇b`. */
-  step(eta: number, m: number): void {
-    const k = this.kernels;
-    for (let l = 0; l < this.weights.length; l++) {
-      const w = this.weights[l]!, b = this.biases[l]!;
-      k.axpby(w.length, -eta / m, this.nablaW[l]!, 1, w);
-      k.axpby(b.length, -eta / m, this.nablaB[l]!, 1, b);
-    }
+    return sum === 0;
   }
 
   /** Index of the largest output for each of the first `m` examples, into `out`. */

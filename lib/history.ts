@@ -21,6 +21,37 @@ export interface EpochEntry {
   readonly testAccuracy?: number;
   /** Wall time of the epoch in seconds (training and evaluation). */
   readonly seconds: number;
+  /** The learning rate η used in this epoch (it changes when η is halved). */
+  readonly eta?: number;
+  /**
+   * network2.py's `training_cost` (`monitorTrainingCost`): mean cost over the whole training
+   * data after the epoch, with the regularization term.
+   */
+  readonly fullTrainingCost?: number;
+  /** Training examples classified correctly after the epoch (`monitorTrainingAccuracy`). */
+  readonly trainingCorrect?: number;
+  /** Size of the training data, with `trainingCorrect`. */
+  readonly trainingTotal?: number;
+  /** `trainingCorrect / trainingTotal`. */
+  readonly trainingAccuracy?: number;
+  /**
+   * network2.py's `evaluation_cost` (`monitorEvaluationCost`): mean cost over the evaluation
+   * data after the epoch, with the regularization term.
+   */
+  readonly evaluationCost?: number;
+  /** Evaluation examples classified correctly after the epoch (`monitorEvaluationAccuracy`). */
+  readonly evaluationCorrect?: number;
+  /** Size of the evaluation data, with `evaluationCorrect`. */
+  readonly evaluationTotal?: number;
+  /** `evaluationCorrect / evaluationTotal`. */
+  readonly evaluationAccuracy?: number;
+  /**
+   * `‖∂C/∂bˡ‖` for each layer after the input, over the first 1,000 training examples after
+   * the epoch (`monitorGradientNorms`): the book's "speed of learning" of each layer (chapter 5).
+   */
+  readonly gradientNorms?: readonly number[];
+  /** `‖∂C/∂wˡ‖` for each layer after the input, measured alike. */
+  readonly weightGradientNorms?: readonly number[];
   /** Further monitored series by name (evaluation cost, training accuracy, gradient norms…). */
   readonly [series: string]: number | readonly number[] | undefined;
 }
@@ -43,6 +74,11 @@ export interface EpochEntry {
 export class History {
   /** The entries, epoch by epoch. */
   readonly entries: EpochEntry[] = [];
+  /**
+   * Why training stopped before its last epoch (early stopping, or η halved down to its
+   * floor), or `undefined` when it ran every epoch.
+   */
+  stopReason: string | undefined = undefined;
 
   /**
    * Appends an epoch's entry.
