@@ -51,7 +51,19 @@ interface Implementation {
   /** Float type of the arithmetic. */
   readonly dtype: "float64" | "float32";
   /** Sets up a network of the case's shape; the trainer it returns is what is timed. */
-  setup(c: Case, data: PackedData): Promise<{ train: Trainer; dispose?: () => void }>;
+  setup(c: Case, data: PackedData): Promise<Setup>;
+}
+
+/** A network ready to train, for one implementation and case. */
+interface Setup {
+  /** Trains on `count` more examples. */
+  train: Trainer;
+  /** Makes this implementation current (TensorFlow.js: selects its backend). */
+  activate?: () => Promise<void>;
+  /** Frees what `setup` allocated. */
+  dispose?: () => void;
+  /** The current weights then biases, in the book's layout (for the pre-flight check). */
+  params?: () => Promise<Float64Array[]>;
 }
 
 const ETA = 3;
@@ -76,6 +88,8 @@ const perExample: Implementation = {
           done += m;
         }
       },
+      params: () =>
+        Promise.resolve([...net.weights, ...net.biases].map((p) => Float64Array.from(p.data))),
     });
   },
 };
@@ -122,8 +136,8 @@ function ourMatrix(
 type TfLayout = "w" | "wt";
 
 /**
- * TensorFlow.js with the backprop step written out (BP1–BP4 as tensor ops in `tf.tidy`, the
- * forward pass as `tf.fused.matMul` with bias and sigmoid), which is faster than autodiff here. Each mini-batch is made from a float32 copy of the inputs with
+ * TensorFlow.js with the backprop step written out (BP1–BP4 as tensor ops in `tf.tidy`), which
+ * is faster than autodiff here. Each mini-batch is made from a float32 copy of the inputs with
  * `tf.tensor2d` (on the wasm backend this is far faster than `tf.slice` of a resident tensor).
  */
 function tfjs(backend: "wasm" | "cpu", layout: TfLayout, showLayout = false): Implementation {
@@ -152,16 +166,17 @@ function tfjs(backend: "wasm" | "cpu", layout: TfLayout, showLayout = false): Im
       const scale = new Map<number, tf.Scalar>();
       const step = (x: tf.Tensor2D, y: tf.Tensor2D, m: number) =>
         tf.tidy(() => {
-          // Forward: a ← σ(a·wᵀ + b), one example per row, as one fused op.
+          // Forward: a ← σ(a·wᵀ + b), one example per row. With `wt`, one fused op; with `w`,
+          // three: tfjs-backend-wasm 4.22's fused matMul gets transposeB with a bias wrong.
           const acts: tf.Tensor2D[] = [x];
           for (let l = 0; l < w.length; l++) {
-            acts.push(tf.fused.matMul({
-              a: acts[l]!,
-              b: w[l]!,
-              transposeB: layout === "w",
-              bias: b[l]!,
-              activation: "sigmoid",
-            }) as tf.Tensor2D);
+            acts.push(
+              (layout === "wt"
+                ? tf.fused.matMul({ a: acts[l]!, b: w[l]!, bias: b[l]!, activation: "sigmoid" })
+                : tf.sigmoid(
+                  tf.add(tf.matMul(acts[l]!, w[l]!, false, true), b[l]!),
+                )) as tf.Tensor2D,
+            );
           }
           const aL = acts[w.length]!;
           // BP1: δ = (a − y) ⊙ a(1 − a).
@@ -186,6 +201,9 @@ function tfjs(backend: "wasm" | "cpu", layout: TfLayout, showLayout = false): Im
         });
       let next = 0;
       return {
+        async activate() {
+          await tf.setBackend(backend);
+        },
         async train(count: number) {
           for (let done = 0; done < count;) {
             if (next >= n) next = 0;
@@ -202,6 +220,14 @@ function tfjs(backend: "wasm" | "cpu", layout: TfLayout, showLayout = false): Im
         },
         dispose() {
           tf.dispose([one, ...w, ...b, ...scale.values()]);
+        },
+        async params() {
+          const book = w.map((t) => layout === "w" ? tf.clone(t) : tf.transpose(t));
+          const out = await Promise.all(
+            [...book, ...b].map(async (t) => Float64Array.from(await t.data())),
+          );
+          tf.dispose(book);
+          return out;
         },
       };
     },
@@ -232,45 +258,58 @@ interface Measurement {
   examplesPerSecond: number;
   min: number;
   max: number;
-  examples: number;
-  seconds: number;
+  chunks: number;
 }
 
+/** Rounds per measurement: the implementations take turns, so that a burst of load from
+ * elsewhere on the machine falls on all of them rather than on one. */
+const ROUNDS = 3;
+
 /**
- * Warms up for about a third of `seconds`, then trains in chunks of about a quarter second
- * until `seconds` have passed; the figure is the median chunk rate.
+ * Times every implementation on one case. Each first warms up (a third of `seconds`) while
+ * finding a chunk of about 0.2 s; then, in `ROUNDS` rounds, each in turn trains one untimed
+ * chunk and then timed chunks for `seconds / ROUNDS`. The figure is the median chunk rate.
  */
-async function measure(train: Trainer, seconds: number): Promise<Measurement> {
-  // Find a chunk size of about 0.25 s, which also warms up the JIT.
-  let chunk = 100;
-  const warmEnd = performance.now() + (seconds / 3) * 1000;
-  while (true) {
-    const t = performance.now();
-    await train(chunk);
-    const dt = performance.now() - t;
-    if (performance.now() >= warmEnd && dt > 50) {
-      chunk = Math.max(10, Math.round(chunk * 250 / dt));
-      break;
+async function measureAll(setups: readonly Setup[], seconds: number): Promise<Measurement[]> {
+  const chunks: number[] = [];
+  for (const s of setups) {
+    await s.activate?.();
+    let chunk = 100;
+    const warmEnd = performance.now() + (seconds / 3) * 1000;
+    while (true) {
+      const t = performance.now();
+      await s.train(chunk);
+      const dt = performance.now() - t;
+      if (performance.now() >= warmEnd && dt > 40) {
+        chunk = Math.max(10, Math.round(chunk * 200 / dt));
+        break;
+      }
+      if (dt < 200) chunk *= 2;
     }
-    if (dt < 250) chunk *= 2;
+    chunks.push(chunk);
   }
-  const rates: number[] = [];
-  let examples = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000 || rates.length < 3) {
-    const t = performance.now();
-    await train(chunk);
-    rates.push(chunk / ((performance.now() - t) / 1000));
-    examples += chunk;
+  const rates: number[][] = setups.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, s] of setups.entries()) {
+      await s.activate?.();
+      await s.train(chunks[i]!);
+      const t0 = performance.now();
+      do {
+        const t = performance.now();
+        await s.train(chunks[i]!);
+        rates[i]!.push(chunks[i]! / ((performance.now() - t) / 1000));
+      } while (performance.now() - t0 < (seconds / ROUNDS) * 1000);
+    }
   }
-  rates.sort((a, b) => a - b);
-  return {
-    examplesPerSecond: rates[Math.floor(rates.length / 2)]!,
-    min: rates[0]!,
-    max: rates[rates.length - 1]!,
-    examples,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  return rates.map((r) => {
+    r.sort((a, b) => a - b);
+    return {
+      examplesPerSecond: r[r.length >> 1]!,
+      min: r[0]!,
+      max: r[r.length - 1]!,
+      chunks: r.length,
+    };
+  });
 }
 
 // ---- data ----
@@ -332,6 +371,32 @@ function table(impls: readonly Implementation[], rows: readonly Row[]): string {
   return [head, rule, ...lines].join("\n");
 }
 
+// ---- pre-flight check ----
+
+/**
+ * Checks that a TensorFlow.js implementation computes the same steps as the book's
+ * `updateMiniBatch`: from the same network, 20 mini-batches of 10 in the same order must
+ * leave the same parameters, to float32 accuracy (about 3e-7 of the largest parameter). Returns the largest difference relative to
+ * the largest parameter.
+ */
+async function checkSameSteps(impl: Implementation, data: PackedData): Promise<number> {
+  const c: Case = { sizes: [784, 30, 10], miniBatchSize: 10 };
+  const ours = await perExample.setup(c, data), theirs = await impl.setup(c, data);
+  await theirs.activate?.();
+  await ours.train(200);
+  await theirs.train(200);
+  const [a, b] = [await ours.params!(), await theirs.params!()];
+  theirs.dispose?.();
+  let worst = 0, scale = 0;
+  a.forEach((p, i) => {
+    for (let j = 0; j < p.length; j++) {
+      scale = Math.max(scale, Math.abs(p[j]!));
+      worst = Math.max(worst, Math.abs(p[j]! - b[i]![j]!));
+    }
+  });
+  return worst / scale;
+}
+
 // ---- main ----
 
 const USAGE = `Usage: deno task bench [options]
@@ -339,7 +404,8 @@ const USAGE = `Usage: deno task bench [options]
 Examples per second for our per-example and matrix paths and TensorFlow.js.
 
 Options:
-  --seconds S     Time per measurement, after a warm-up of S/3 (default 3)
+  --seconds S     Timed seconds per figure, in 3 interleaved rounds, after a warm-up
+                  of S/3 (default 3)
   --json PATH     Where to write the figures (default bench/results.json)
   --random-data   Use random bytes instead of MNIST
   --tf-layouts    Time TensorFlow.js with both weight layouts (w and its transpose)
@@ -382,12 +448,24 @@ async function main(): Promise<number> {
   console.error(`Data: ${description}; ${seconds} s per measurement`);
 
   const impls = implementations(flags["tf-layouts"]);
+  for (const impl of impls.filter((i) => i.family === "tfjs")) {
+    const diff = await checkSameSteps(impl, data);
+    if (!(diff < 1e-5)) {
+      console.error(`${impl.name} does not take the book's steps (relative difference ${diff})`);
+      return 1;
+    }
+    console.error(
+      `  ${impl.name} takes the book's steps (relative difference ${diff.toExponential(1)})`,
+    );
+  }
   const rows: Row[] = [];
   for (const c of CASES) {
-    for (const impl of impls) {
-      const { train, dispose } = await impl.setup(c, data);
-      const m = await measure(train, seconds);
-      dispose?.();
+    const setups: Setup[] = [];
+    for (const impl of impls) setups.push(await impl.setup(c, data));
+    const ms = await measureAll(setups, seconds);
+    for (const s of setups) s.dispose?.();
+    impls.forEach((impl, i) => {
+      const m = ms[i]!;
       console.error(`  ${caseLabel(c)}  ${impl.name}: ${fmtRate(m.examplesPerSecond)} examples/s`);
       rows.push({
         implementation: impl.name,
@@ -401,7 +479,7 @@ async function main(): Promise<number> {
         maxExamplesPerSecond: m.max,
         ratioToBestTfjs: null,
       });
-    }
+    });
   }
   for (const c of CASES) {
     const same = rows.filter((r) =>
