@@ -1,0 +1,155 @@
+// `deno task demo` end to end, run as a user runs it: the task's own command line from
+// deno.json (so a missing permission fails here), stdout and stderr piped (not a terminal),
+// tiny settings (--limit) so that each run takes about a second.
+
+import assert from "node:assert/strict";
+import { Network } from "../mod.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+
+const root = new URL("..", import.meta.url);
+const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+const task: string[] = String(config.tasks.demo).trim().split(/\s+/);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function demo(...args: string[]): Promise<Run> {
+  assert.equal(task[0], "deno", `the demo task is "${task.join(" ")}"`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...task.slice(1), ...args],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+async function withTempDir(f: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "demo_test_" });
+  try {
+    await f(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const EPOCH_LINE = /^Epoch (\d+): (\d+) \/ 10000$/;
+
+Deno.test("deno task demo trains, prints the book's epoch lines and saves the network", async (t) => {
+  await withTempDir(async (dir) => {
+    const out = `${dir}/net.json`;
+    const args = ["--epochs", "2", "--limit", "2000", "--seed", "7", "--out", out];
+    const run = await demo(...args);
+    assert.equal(run.code, 0, run.stderr);
+
+    const lines = run.stdout.trimEnd().split("\n");
+    await t.step("stdout has the book's line per epoch and nothing else", () => {
+      assert.equal(lines.length, 2, run.stdout);
+      lines.forEach((line, j) => {
+        const m = EPOCH_LINE.exec(line);
+        assert.ok(m, `line ${j} is "${line}"`);
+        assert.equal(Number(m[1]), j);
+      });
+    });
+
+    await t.step("stderr has a plain line per epoch, not a redrawn bar", () => {
+      assert.ok(!run.stderr.includes("\r"), "no carriage returns off a terminal");
+      assert.match(run.stderr, /Training \[784, 30, 10\] on 2,000 MNIST images/);
+      assert.match(run.stderr, /^Epoch 0: \d+ \/ 10000 .*$/m);
+      assert.match(run.stderr, /^Epoch 1: \d+ \/ 10000 .*$/m);
+    });
+
+    await t.step(
+      "the saved file loads with fromJSON and scores as the last epoch said",
+      async () => {
+        const json = JSON.parse(await Deno.readTextFile(out));
+        // network2.py's fields (our format may add more).
+        for (const key of ["sizes", "weights", "biases", "cost"]) assert.ok(key in json, key);
+        assert.equal(json.cost, "QuadraticCost");
+        const net = Network.fromJSON(json);
+        assert.deepEqual(net.sizes, [784, 30, 10]);
+        const { test } = await loadMnist();
+        const last = Number(EPOCH_LINE.exec(lines[1]!)![2]);
+        assert.equal(net.evaluate(test), last);
+        // Written atomically: only the output file is left in the directory.
+        const names = [];
+        for await (const e of Deno.readDir(dir)) names.push(e.name);
+        assert.deepEqual(names, ["net.json"]);
+      },
+    );
+
+    await t.step("the same seed gives the same run", async () => {
+      const again = `${dir}/again.json`;
+      const run2 = await demo(...args.slice(0, -1), again);
+      assert.equal(run2.code, 0, run2.stderr);
+      assert.equal(run2.stdout, run.stdout);
+      assert.equal(await Deno.readTextFile(again), await Deno.readTextFile(out));
+    });
+  });
+});
+
+Deno.test("deno task demo uses --sizes, --mini-batch-size and --eta", async () => {
+  await withTempDir(async (dir) => {
+    const out = `${dir}/small.json`;
+    const run = await demo(
+      "--sizes=784,10",
+      "--epochs=1",
+      "--mini-batch-size=5",
+      "--eta=0.5",
+      "--limit=500",
+      `--out=${out}`,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /Training \[784, 10\] on 500 MNIST images: 1 epoch, mini-batch 5, η 0\.5/,
+    );
+    assert.deepEqual(Network.fromJSON(await Deno.readTextFile(out)).sizes, [784, 10]);
+  });
+});
+
+Deno.test("deno task demo --help lists every flag", async () => {
+  const run = await demo("--help");
+  assert.equal(run.code, 0);
+  assert.equal(run.stderr, "");
+  for (const flag of ["--sizes", "--epochs", "--mini-batch-size", "--eta", "--seed", "--out"]) {
+    assert.ok(run.stdout.includes(flag), `--help mentions ${flag}`);
+  }
+  assert.ok(run.stdout.includes("--limit") && run.stdout.includes("--help"));
+});
+
+Deno.test("deno task demo rejects bad flags with status 2 and a clear message", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["--epochs", "0"], /--epochs is "0", expected a positive integer/],
+    [["--epochs", "2.5"], /--epochs is "2.5", expected a positive integer/],
+    [["--mini-batch-size", "ten"], /--mini-batch-size is "ten", expected a positive integer/],
+    [["--eta=-1"], /--eta is "-1", expected a positive number/],
+    [["--eta", "fast"], /--eta is "fast", expected a positive number/],
+    [["--seed", "1.5"], /--seed is "1.5", expected an integer/],
+    [["--sizes", "784,30,9"], /--sizes is "784,30,9", expected at least two layers from 784/],
+    [["--sizes", "784,,10"], /--sizes is "", expected a positive integer/],
+    [["--limit", "0"], /--limit is "0", expected a positive integer/],
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["--epochs"], /--epochs/],
+    [["extra"], /Unexpected argument 'extra'/],
+    [[], /--out is "\/nonexistent\/never-written.json", but \/nonexistent is not a directory/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" ") || "--out in a missing directory", async () => {
+      // Small settings first (the case's flags override them): a flag wrongly accepted fails
+      // fast instead of training on all of MNIST.
+      const safe = ["--epochs", "1", "--limit", "100"];
+      const run = await demo(...safe, ...args, "--out", "/nonexistent/never-written.json");
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, message);
+      if (args.length > 0) assert.match(run.stderr, /--help/);
+    });
+  }
+});
