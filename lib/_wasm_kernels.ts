@@ -175,3 +175,16 @@ function makeKernels(dtype: Dtype): Kernels {
     },
   };
 }
+
+/** `e^x` for each x by the kernels' own exp (float64), for tests of its accuracy. */
+export function wasmExp(xs: ArrayLike<number>): Float64Array {
+  const { module, heapBase } = wasmModule();
+  const bytes = 8 * xs.length;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((heapBase + 2 * bytes) / PAGE) + 1 });
+  const exp64 = new WebAssembly.Instance(module, { env: { memory } }).exports.exp64 as Fn;
+  const x = new Float64Array(memory.buffer, heapBase, xs.length);
+  x.set(Array.from(xs));
+  const out = new Float64Array(memory.buffer, heapBase + bytes, xs.length);
+  exp64(xs.length, x.byteOffset, out.byteOffset);
+  return out.slice();
+}

@@ -91,7 +91,40 @@
       const b3 = b2 + row;
       let x00 = zero, x01 = zero, x02 = zero, x03 = zero;
       let x10 = zero, x11 = zero, x12 = zero, x13 = zero;
-      for (let t: usize = 0; t < end; t += 16) {
+      // Two vectors of k per pass: the second loads use constant offsets, which cost no
+      // address arithmetic (the loop is bound by instruction count, not by the FP units).
+      let t: usize = 0;
+      for (; t + 32 <= end; t += 32) {
+        let u = v128.load(a0 + t);
+        let v = v128.load(a1 + t);
+        let w = v128.load(b0 + t);
+        x00 = madd<T>(x00, u, w);
+        x10 = madd<T>(x10, v, w);
+        w = v128.load(b1 + t);
+        x01 = madd<T>(x01, u, w);
+        x11 = madd<T>(x11, v, w);
+        w = v128.load(b2 + t);
+        x02 = madd<T>(x02, u, w);
+        x12 = madd<T>(x12, v, w);
+        w = v128.load(b3 + t);
+        x03 = madd<T>(x03, u, w);
+        x13 = madd<T>(x13, v, w);
+        u = v128.load(a0 + t, 16);
+        v = v128.load(a1 + t, 16);
+        w = v128.load(b0 + t, 16);
+        x00 = madd<T>(x00, u, w);
+        x10 = madd<T>(x10, v, w);
+        w = v128.load(b1 + t, 16);
+        x01 = madd<T>(x01, u, w);
+        x11 = madd<T>(x11, v, w);
+        w = v128.load(b2 + t, 16);
+        x02 = madd<T>(x02, u, w);
+        x12 = madd<T>(x12, v, w);
+        w = v128.load(b3 + t, 16);
+        x03 = madd<T>(x03, u, w);
+        x13 = madd<T>(x13, v, w);
+      }
+      if (t < end) {
         const u = v128.load(a0 + t);
         const v = v128.load(a1 + t);
         let w = v128.load(b0 + t);
@@ -283,21 +316,28 @@ const INV_LN2: f64 = 1.4426950408889634; // 1/ln 2, rounded
 const LN2_HI: f64 = 0.6931471803691238; // ln 2 cut to 32 significant bits: k·LN2_HI is exact
 const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
 
-/** `Σ_{j≥2} r^{j−2}/j!` to j = 14: exp(r) = 1 + r + r²·q(r), error below 1e-19 for |r| ≤ ln2/2. */
-@inline function expTail(r: v128): v128 {
-  let q = f64x2.splat(1.0 / 87178291200.0); // 1/14!
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6227020800.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
-  return f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
+/**
+ * `q(r) = Σ_{j≥2} r^{j−2}/j!` to j = 14, so that e^r = 1 + r + r²·q(r) with an error below
+ * 1e-19 for |r| ≤ ln2/2. Estrin's scheme (powers r², r⁴, r⁸) keeps the chain of dependent
+ * operations short; `r2` is r².
+ */
+@inline function expTail(r: v128, r2: v128): v128 {
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p0 = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const p1 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const p2 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const p3 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
+  const p4 = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(r, f64x2.splat(1.0 / 39916800.0)));
+  const p5 = f64x2.add(
+    f64x2.splat(1.0 / 479001600.0),
+    f64x2.mul(r, f64x2.splat(1.0 / 6227020800.0)),
+  );
+  const p6 = f64x2.splat(1.0 / 87178291200.0);
+  const q0 = f64x2.add(p0, f64x2.mul(p1, r2)); // terms 0–3
+  const q1 = f64x2.add(p2, f64x2.mul(p3, r2)); // terms 4–7
+  const q2 = f64x2.add(f64x2.add(p4, f64x2.mul(p5, r2)), f64x2.mul(p6, r4)); // terms 8–12
+  return f64x2.add(f64x2.add(q0, f64x2.mul(q1, r4)), f64x2.mul(q2, r8));
 }
 
 /**
@@ -309,7 +349,8 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
  * result is scaled by 2^k in two exact halves (so k = 1024 and subnormal results work).
  */
 @inline function exp2v(x0: v128): v128 {
-  const x = f64x2.min(f64x2.max(x0, f64x2.splat(-746.0)), f64x2.splat(710.0)); // NaN stays NaN
+  // Clamp so that k stays small; pmin/pmax return their first operand for NaN.
+  const x = f64x2.pmin(f64x2.pmax(x0, f64x2.splat(-746.0)), f64x2.splat(710.0));
   const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
   const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))); // exact
   const kLo = f64x2.mul(k, f64x2.splat(LN2_LO));
@@ -318,9 +359,10 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
   const one = f64x2.splat(1.0);
   const s = f64x2.add(one, r);
   const sLo = f64x2.sub(r, f64x2.sub(s, one)); // 1 + r = s + sLo exactly
+  const r2 = f64x2.mul(r, r);
   const small = f64x2.add(
     f64x2.add(sLo, f64x2.mul(rLo, f64x2.add(one, r))),
-    f64x2.mul(f64x2.mul(r, r), expTail(r)),
+    f64x2.mul(r2, expTail(r, r2)),
   );
   const y = f64x2.add(s, small);
   // 2^k = 2^k1 · 2^k2 with k1 = ⌊k/2⌋: both factors are normal numbers.
@@ -335,7 +377,8 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
 
 /** `e^y − 1` for |y| ≤ ln2/2, without the cancellation of `exp(y) − 1`. */
 @inline function expm1Small(y: v128): v128 {
-  return f64x2.add(y, f64x2.mul(f64x2.mul(y, y), expTail(y)));
+  const y2 = f64x2.mul(y, y);
+  return f64x2.add(y, f64x2.mul(y2, expTail(y, y2)));
 }
 
 /** `σ(v) = 1/(1 + e^{−v})`, the same formula per sign as the TypeScript kernel. */
@@ -351,7 +394,7 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
   const one = f64x2.splat(1.0);
   const x = f64x2.abs(v);
   const y = f64x2.mul(x, f64x2.splat(-2.0));
-  const em = expm1Small(f64x2.max(y, f64x2.splat(-0.34657359027997264))); // ln2/2
+  const em = expm1Small(f64x2.pmax(y, f64x2.splat(-0.34657359027997264))); // ln2/2
   const near = f64x2.div(f64x2.neg(em), f64x2.add(em, f64x2.splat(2.0)));
   const e = exp2v(y);
   const far = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
@@ -522,6 +565,22 @@ const LEAKY_SLOPE: f64 = 0.01;
   const nB = <usize>n * S;
   const end = <usize>(n - n % (16 / <i32>S)) * S;
   let p: usize = 0;
+  for (; p + 64 <= end; p += 64) {
+    // Four vectors of columns at a time, so that each row is read a cache line at a time.
+    let s0 = v128.splat<T>(<T>0), s1 = s0, s2 = s0, s3 = s0;
+    let q = d + p;
+    for (let r = 0; r < m; r++) {
+      s0 = v128.add<T>(s0, v128.load(q));
+      s1 = v128.add<T>(s1, v128.load(q, 16));
+      s2 = v128.add<T>(s2, v128.load(q, 32));
+      s3 = v128.add<T>(s3, v128.load(q, 48));
+      q += nB;
+    }
+    v128.store(out + p, s0);
+    v128.store(out + p, s1, 16);
+    v128.store(out + p, s2, 32);
+    v128.store(out + p, s3, 48);
+  }
   for (; p < end; p += 16) {
     let sum = v128.splat<T>(<T>0);
     let q = d + p;
@@ -572,6 +631,14 @@ const LEAKY_SLOPE: f64 = 0.01;
 /** First byte the host may use for its buffers (after this module's static data). */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** `out[i] = e^{x[i]}` (float64): exposes the exp of the activations to the tests. */
+export function exp64(len: i32, x: usize, out: usize): void {
+  let p: usize = 0;
+  const last = <usize>len * 8;
+  for (; p + 16 <= last; p += 16) v128.store(out + p, exp2v(v128.load(x + p)));
+  if (p < last) storeOne<f64>(out + p, exp2v(loadOne<f64>(x + p)));
 }
 
 export function gemmNT64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
