@@ -9,6 +9,7 @@ import type { MimeBundle } from "../displayable.ts";
 import type { Progress } from "../network.ts";
 import { typeName } from "../_util.ts";
 import { round } from "./_color.ts";
+import { isFinal } from "./_run.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { Figure, type FigureOptions } from "./figure.ts";
@@ -16,7 +17,6 @@ import { historyChart } from "./history_chart.ts";
 import {
   formatDuration,
   formatProgress,
-  isFinal,
   terminalProgress,
   type TerminalProgressOptions,
   type TrainingCallbacks,
@@ -30,7 +30,7 @@ export interface LiveTrainingOptions extends FigureOptions {
   interval?: number;
   /**
    * Largest share of the run's time that redrawing may take, default 0.05: after a redraw
-   * that took `t` ms the next waits at least `t / budget` ms.
+   * that took `t` ms, training runs at least `t · (1 − budget) / budget` ms before the next.
    */
   budget?: number;
   /**
@@ -220,9 +220,12 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
       }
       if (!fresh && start < next) return;
       await draw(await liveFigure(p, samples, title, width, height).bundle(), !fresh);
-      // The first redraw of a session also loads vega: leave it out of the budget.
-      const took = fresh ? 0 : performance.now() - start;
-      next = performance.now() + Math.max(interval, took / budget);
+      // Keep redrawing under `budget` of the time: after a redraw of `took` ms, train for at
+      // least took·(1 − budget)/budget ms. The first redraw of a session also loads vega:
+      // leave it out.
+      const end = performance.now();
+      const took = fresh ? 0 : end - start;
+      next = end + Math.max(interval, (took * (1 - budget)) / budget);
     },
     onEpoch() {},
   };

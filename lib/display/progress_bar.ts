@@ -6,6 +6,7 @@
 
 import { type EpochEntry, formatEpoch, type History } from "../history.ts";
 import type { Progress } from "../network.ts";
+import { isFinal } from "./_run.ts";
 
 /** Somewhere to write bytes synchronously, such as `Deno.stderr`. */
 export interface ProgressWriter {
@@ -106,11 +107,6 @@ export function formatProgress(p: Progress, width = 24): string {
   return `epoch ${p.epoch + 1}/${p.epochs}${bar} batch ${p.batch}/${p.batches} · ${
     rate(p.examplesPerSecond)
   } ex/s · ETA ${formatDuration(p.etaSeconds)} · cost ${Number(p.cost.toPrecision(4))}`;
-}
-
-/** Whether this progress report is the run's last: last epoch, all its mini-batches done. */
-export function isFinal(p: Progress): boolean {
-  return p.epoch === p.epochs - 1 && p.batch === p.batches;
 }
 
 /**
