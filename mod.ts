@@ -30,6 +30,7 @@ export * from "./lib/costs.ts";
 export * from "./lib/initializers.ts";
 export * from "./lib/history.ts";
 export * from "./lib/network.ts";
+export * from "./lib/serialize.ts";
 export * from "./lib/data/idx.ts";
 export * from "./lib/data/mnist.ts";
 export * from "./lib/data/toy.ts";

@@ -1,0 +1,126 @@
+/**
+ * Saving a network to a JSON file and loading it back (network2.py's `save` and `load`). The
+ * file is network2.py's JSON with what is new here: a format version, the activations, the
+ * cost and the regularization. A file written by network2.py loads too.
+ *
+ * @module
+ */
+
+import { typeName } from "./_util.ts";
+import { Network } from "./network.ts";
+
+/** Options for {@linkcode loadNetwork}. */
+export interface LoadNetworkOptions {
+  /** Largest file to read, in bytes; default 256 MiB (a `[784, 100, 10]` network is ~2 MB). */
+  maxBytes?: number;
+}
+
+function toPath(path: string | URL, where: string): string {
+  if (path instanceof URL) {
+    if (path.protocol !== "file:") {
+      throw new TypeError(`${where}: ${path.href} is not a file URL, expected a path or file URL`);
+    }
+    return decodeURIComponent(path.pathname);
+  }
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError(`${where}: path is ${typeName(path)}, expected a path or file URL`);
+  }
+  return path;
+}
+
+/**
+ * Writes a network to a JSON file, atomically: the JSON goes to a temporary file in the same
+ * directory, is flushed to disk, and is then renamed over `path`, so that the file at `path`
+ * is always either the old one or the complete new one.
+ *
+ * @param net The network.
+ * @param path Where to write (a path or a file URL).
+ * @returns A promise that resolves once the file is in place.
+ *
+ * @example Save and load
+ * ```ts
+ * import { loadNetwork, Network, saveNetwork } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const net = new Network([3, 2], { seed: 1, cost: "CrossEntropyCost" });
+ * await saveNetwork(net, `${dir}/net.json`);
+ * const copy = await loadNetwork(`${dir}/net.json`);
+ * assert.deepEqual(copy.weights[0]!.data, net.weights[0]!.data);
+ * assert.equal(copy.cost.name, "CrossEntropyCost");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function saveNetwork(net: Network, path: string | URL): Promise<void> {
+  const where = "Cannot save network";
+  if (!(net instanceof Network)) {
+    throw new TypeError(`${where}: expected a Network, got ${typeName(net)}`);
+  }
+  const target = toPath(path, where);
+  const bytes = new TextEncoder().encode(JSON.stringify(net));
+  // Same directory as the target, so that the rename cannot cross file systems.
+  const tmp = `${target}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    try {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+      await file.syncData();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, target);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Reads a network from a JSON file written by {@linkcode saveNetwork} or by network2.py's
+ * `save`. Every field and shape is checked and a wrong one is named in the error; nothing in
+ * the file is evaluated (see {@linkcode Network.fromJSON}).
+ *
+ * @param path The file (a path or a file URL).
+ * @param options `maxBytes`: refuse larger files.
+ * @returns The network.
+ *
+ * @example A truncated file is refused
+ * ```ts
+ * import { loadNetwork, Network, saveNetwork } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await saveNetwork(new Network([2, 2], { seed: 1 }), `${dir}/net.json`);
+ * const text = await Deno.readTextFile(`${dir}/net.json`);
+ * await Deno.writeTextFile(`${dir}/cut.json`, text.slice(0, 40));
+ * await assert.rejects(() => loadNetwork(`${dir}/cut.json`), /not valid JSON/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadNetwork(
+  path: string | URL,
+  options: LoadNetworkOptions = {},
+): Promise<Network> {
+  const where = "Cannot load network";
+  const file = toPath(path, where);
+  const maxBytes = options.maxBytes ?? 256 * 2 ** 20;
+  if (typeof maxBytes !== "number" || !(maxBytes > 0)) {
+    throw new RangeError(`${where}: maxBytes is ${String(maxBytes)}, expected a positive number`);
+  }
+  const { size } = await Deno.stat(file);
+  if (size > maxBytes) {
+    throw new RangeError(
+      `${where}: ${file} has ${size} bytes, expected at most ${maxBytes} (maxBytes)`,
+    );
+  }
+  const text = await Deno.readTextFile(file);
+  try {
+    return Network.fromJSON(text);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    // Name the file in the message, keeping the error's type.
+    const ctor = e.constructor as new (message: string) => Error;
+    throw new ctor(e.message.replace(where, `${where} from ${file}`));
+  }
+}
