@@ -4,6 +4,8 @@
  * @module
  */
 
+import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
+
 /** What `sgd` records after each epoch. Optional fields are present when monitored. */
 export interface EpochEntry {
   /** Epoch number, from 0 as in the book's `Epoch 0: …`. */
@@ -172,6 +174,31 @@ export class History {
    */
   toString(): string {
     return this.entries.map(formatEpoch).join("\n");
+  }
+
+  /**
+   * What a notebook shows for a history: the chart of cost and accuracy per epoch (see
+   * `historyChart`).
+   *
+   * @returns A promise of the MIME bundle: vega-lite chart, SVG and summary.
+   *
+   * @example
+   * ```ts
+   * import { History, jupyterDisplay } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const h = new History();
+   * h.push({ epoch: 0, trainingCost: 0.25, seconds: 1 });
+   * const bundle = await h[jupyterDisplay]();
+   * assert.ok("application/vnd.vegalite.v5+json" in bundle);
+   * assert.equal(bundle["text/plain"], "History: 1 epoch, training cost 0.25 → 0.25");
+   * ```
+   */
+  async [jupyterDisplay](): Promise<MimeBundle> {
+    // Display code sits above the math, which never imports it: it loads only when a
+    // notebook shows a history.
+    const { historyChart } = await import("./display/history_chart.ts");
+    return historyChart(this).bundle();
   }
 }
 

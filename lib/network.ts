@@ -26,6 +26,7 @@ import {
 import { activationByName, type ActivationName } from "./activations.ts";
 import type { Cost, CostName } from "./costs.ts";
 import type { Data, Example, Vector } from "./dataset.ts";
+import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
 import { type EpochEntry, History } from "./history.ts";
 import { initializerByName, type InitializerName } from "./initializers.ts";
 import { Matrix } from "./matrix.ts";
@@ -914,6 +915,29 @@ export class Network {
       this.activations.every((a) => a === "sigmoid");
     const extra = plain ? "" : `; ${this.activations.join(", ")}; ${this.cost.name}`;
     return `Network [${this.sizes.join(", ")}] (${p} parameters${extra})`;
+  }
+
+  /**
+   * What a notebook shows for a network: a table of its layers with their sizes, parameter
+   * counts and weight statistics (see `networkSummary`).
+   *
+   * @returns A promise of the MIME bundle: an HTML table and the same as text.
+   *
+   * @example
+   * ```ts
+   * import { jupyterDisplay, Network } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const bundle = await new Network([2, 3, 1], { seed: 1 })[jupyterDisplay]();
+   * assert.match(bundle["text/plain"] as string, /^Network \[2, 3, 1\]: 13 parameters/);
+   * assert.match(bundle["text/html"] as string, /<table/);
+   * ```
+   */
+  async [jupyterDisplay](): Promise<MimeBundle> {
+    // Display code sits above the math, which never imports it: it loads only when a
+    // notebook shows a network.
+    const { networkSummary } = await import("./display/network_summary.ts");
+    return networkSummary(this).bundle();
   }
 }
 

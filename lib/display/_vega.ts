@@ -30,7 +30,9 @@ export const VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 /** Renders a vega-lite spec to an SVG document. */
 export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
   const [vega, vl] = await load();
-  const compiled = vl.compile(spec as unknown as Parameters<VegaLite["compile"]>[0]).spec;
+  // vega tags the data objects it ingests: render a copy, so the bundle's spec stays plain.
+  const copy = structuredClone(spec) as unknown as Parameters<VegaLite["compile"]>[0];
+  const compiled = vl.compile(copy).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { History, historyChart } from "../../mod.ts";
-import { count, layers, SCHEMA } from "./_decode.ts";
+import { History, historyChart, jupyterDisplay } from "../../mod.ts";
+import { count, layers, SCHEMA, VL } from "./_decode.ts";
 
 function close(actual: number[], expected: number[]): void {
   assert.equal(actual.length, expected.length);
@@ -76,4 +76,13 @@ Deno.test("historyChart() rejects what is not a history", () => {
     name: "TypeError",
     message: "Cannot chart history: history is an array, expected a History",
   });
+});
+
+Deno.test("a History displays itself as its chart", async () => {
+  const h = run();
+  const own = await h[jupyterDisplay]();
+  const chart = await historyChart(h).bundle();
+  assert.deepEqual(Object.keys(own), Object.keys(chart));
+  assert.deepEqual(own[VL], chart[VL]);
+  assert.equal(own["text/plain"], String(historyChart(h)));
 });

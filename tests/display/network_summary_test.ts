@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Network, networkSummary } from "../../mod.ts";
+import { jupyterDisplay, Network, networkSummary } from "../../mod.ts";
 
 Deno.test("networkSummary() tabulates sizes, parameters and weight statistics", async (t) => {
   const net = new Network([3, 4, 2], { seed: 9 });
@@ -25,4 +25,9 @@ Deno.test("networkSummary() tabulates sizes, parameters and weight statistics", 
     assert.equal(html.split("<tr>").length - 1, 4);
     assert.match(html, /<td>4×3<\/td><td>16<\/td>/);
   });
+});
+
+Deno.test("a Network displays itself as its summary table", async () => {
+  const net = new Network([3, 4, 2], { seed: 9 });
+  assert.deepEqual(await net[jupyterDisplay](), await networkSummary(net).bundle());
 });
