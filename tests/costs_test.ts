@@ -205,3 +205,22 @@ Deno.test("new Network() pairs each cost with a suitable output layer", async (t
     }
   });
 });
+
+Deno.test("training at |z| = 1000: cross-entropy's cost stays finite and it learns", async () => {
+  // One sigmoid neuron with w = 1000, b = 0, x = 1, target 0: a = σ(1000) is exactly 1.
+  const run = async (cost: Cost) => {
+    const net = new Network([1, 1], { cost, seed: 1 });
+    net.weights[0]!.data[0] = 1000;
+    net.biases[0]!.data[0] = 0;
+    const h = await net.sgd([[[1], [0]]], { epochs: 10, miniBatchSize: 1, eta: 60, seed: 1 });
+    return { h, out: net.feedforward([1]).get(0) };
+  };
+  const ce = await run(CrossEntropyCost);
+  // −ln(1 − σ(1000)) = 1000 (from z), not ∞; δ = a − y = 1 moves w and b by η each step.
+  assert.equal(ce.h.entries[0]!.trainingCost, 1000);
+  assert.ok(ce.h.entries.every((e) => Number.isFinite(e.trainingCost)));
+  assert.ok(ce.out < 0.5, `output ${ce.out}`);
+  // The quadratic cost's δ = (a − y)·σ'(z) is 0 here: the neuron cannot learn at all.
+  const quadratic = await run(QuadraticCost);
+  assert.equal(quadratic.out, 1);
+});
