@@ -131,7 +131,10 @@ export interface SgdOptions {
   epsilon?: number;
   /** Data to monitor after each epoch (the book's `evaluation_data`: validation data). */
   evaluationData?: Data;
-  /** Record the cost on `evaluationData` after each epoch, regularization included. */
+  /**
+   * Record the cost on `evaluationData` after each epoch, regularization included (whose n
+   * is, as in network2.py's `total_cost`, the size of the data measured).
+   */
   monitorEvaluationCost?: boolean;
   /** Record the accuracy on `evaluationData` after each epoch. */
   monitorEvaluationAccuracy?: boolean;
