@@ -3,8 +3,10 @@
 
 import process from "node:process";
 
-type Vega = typeof import("vega");
-type VegaLite = typeof import("vega-lite");
+// Full npm specifiers (pinned as in deno.json) so that the module also works when imported
+// from outside this package's folder, where the bare names do not resolve.
+type Vega = typeof import("npm:vega@5.33.1");
+type VegaLite = typeof import("npm:vega-lite@5.23.0");
 
 let modules: Promise<[Vega, VegaLite]> | undefined;
 
@@ -16,7 +18,7 @@ function load(): Promise<[Vega, VegaLite]> {
     const quiet = flags.noDeprecation;
     flags.noDeprecation = true;
     try {
-      return await Promise.all([import("vega"), import("vega-lite")]);
+      return await Promise.all([import("npm:vega@5.33.1"), import("npm:vega-lite@5.23.0")]);
     } finally {
       flags.noDeprecation = quiet;
     }

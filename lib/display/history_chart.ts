@@ -52,6 +52,7 @@ function pointsOf(history: History): Point[] {
 function panel(
   metric: "cost" | "accuracy",
   points: Point[],
+  epochs: number[],
   sets: string[],
   colors: readonly string[],
   width: number,
@@ -65,7 +66,14 @@ function panel(
     data: { values: points.filter((p) => p.metric === metric) },
     mark: { type: "line", point: true, tooltip: true },
     encoding: {
-      x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
+      x: {
+        field: "epoch",
+        type: "quantitative",
+        // Whole epochs only: every epoch for short runs, round steps for long ones.
+        axis: epochs.length <= 20
+          ? { values: epochs, format: "d" }
+          : { tickMinStep: 1, format: "d" },
+      },
       y: {
         field: "value",
         type: "quantitative",
@@ -147,9 +155,10 @@ export function historyChart(history: History, options?: HistoryChartOptions): F
   const points = pointsOf(history);
   const sets = [...new Set(points.map((p) => p.set))].sort((a, b) => rank(a) - rank(b));
   const log = options?.logCost ?? false;
-  const panels = [panel("cost", points, sets, colors, width, height, log)];
+  const epochs = history.entries.map((e) => e.epoch);
+  const panels = [panel("cost", points, epochs, sets, colors, width, height, log)];
   if (points.some((p) => p.metric === "accuracy")) {
-    panels.push(panel("accuracy", points, sets, colors, width, height, log));
+    panels.push(panel("accuracy", points, epochs, sets, colors, width, height, log));
   }
   const text = summary(history);
   return new Figure(text, () => ({

@@ -98,7 +98,8 @@ function liveFigure(
           height,
           layer: [
             {
-              data: { values: samples },
+              // A copy: the run goes on adding samples after this redraw.
+              data: { values: samples.slice() },
               mark: { type: "line", color: "#9ecae1", tooltip: true },
               encoding: {
                 x: {

@@ -28,6 +28,7 @@ function stats(v: Float64Array): [mean: number, std: number, min: number, max: n
 const HEAD = [
   "layer",
   "neurons",
+  "activation",
   "weights",
   "parameters",
   "weight mean",
@@ -39,9 +40,9 @@ const HEAD = [
 ];
 
 /**
- * A summary table of a network: for each layer its neurons, the shape of its weight matrix,
- * its parameters (weights and biases), and the mean, standard deviation and range of its
- * weights and biases, with the total number of parameters.
+ * A summary table of a network: for each layer its neurons, activation, the shape of its
+ * weight matrix, its parameters (weights and biases), and the mean, standard deviation and
+ * range of its weights and biases; above, the total number of parameters and the cost.
  *
  * @param net The network.
  * @returns The figure: an HTML table and the same table as text.
@@ -52,7 +53,7 @@ const HEAD = [
  * import assert from "node:assert/strict";
  *
  * const fig = networkSummary(new Network([784, 30, 10], { seed: 1 }));
- * assert.match(String(fig), /^Network \[784, 30, 10\]: 23860 parameters/);
+ * assert.match(String(fig), /^Network \[784, 30, 10\]: 23860 parameters, QuadraticCost/);
  * assert.match((await fig.bundle())["text/html"] as string, /<table/);
  * ```
  */
@@ -62,7 +63,7 @@ export function networkSummary(net: Network): Figure {
   let total = 0;
   net.sizes.forEach((n, l) => {
     if (l === 0) {
-      rows.push(["0 (input)", String(n), "", "0", "", "", "", "", "", ""]);
+      rows.push(["0 (input)", String(n), "", "", "0", "", "", "", "", "", ""]);
       return;
     }
     const w = net.weights[l - 1]!, b = net.biases[l - 1]!;
@@ -73,6 +74,7 @@ export function networkSummary(net: Network): Figure {
     rows.push([
       `${l}${l === net.sizes.length - 1 ? " (output)" : ""}`,
       String(n),
+      net.activations?.[l - 1] ?? "sigmoid",
       `${w.rows}×${w.cols}`,
       String(p),
       ...[wm, ws, wlo, whi, bm, bs].map((x) => String(round(Number(x.toFixed(4))))),
@@ -80,7 +82,9 @@ export function networkSummary(net: Network): Figure {
   });
   const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c]!)).join("  ").trimEnd();
-  const title = `Network [${net.sizes.join(", ")}]: ${total} parameters`;
+  const title = `Network [${net.sizes.join(", ")}]: ${total} parameters, ${
+    net.cost?.name ?? "QuadraticCost"
+  }`;
   const text = [title, line(HEAD), ...rows.map(line)].join("\n");
   const cells = (r: string[], tag: string) =>
     `<tr>${r.map((c) => `<${tag}>${escapeXml(c)}</${tag}>`).join("")}</tr>`;
