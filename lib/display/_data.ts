@@ -53,11 +53,12 @@ export function examples(data: Data, where: string): Examples {
       throw new TypeError(`${where}: example ${i} is ${typeName(ex)}, expected an [x, y] pair`);
     }
     const [x, y] = ex;
-    if (x === null || typeof x !== "object" || x.length !== inputSize) {
-      throw new TypeError(
-        `${where}: input ${i} is ${typeName(x)} of length ${
-          (x as Vector | null)?.length
-        }, expected ${inputSize} numbers`,
+    if (x === null || typeof x !== "object" || typeof x.length !== "number") {
+      throw new TypeError(`${where}: input ${i} is ${typeName(x)}, expected ${inputSize} numbers`);
+    }
+    if (x.length !== inputSize) {
+      throw new RangeError(
+        `${where}: input ${i} has length ${x.length}, expected ${inputSize} (as input 0)`,
       );
     }
     if (typeof y !== "number" && (y === null || typeof y !== "object")) {

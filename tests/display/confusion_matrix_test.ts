@@ -74,3 +74,11 @@ Deno.test("confusionMatrix() rejects bad input", () => {
     message: "Cannot draw confusion matrix: net is an object, expected a Network",
   });
 });
+
+Deno.test("confusionMatrix() names a ragged input", () => {
+  const net = new Network([2, 2], { seed: 1 });
+  assert.throws(() => confusionMatrix(net, [[[0, 1], 0], [[1], 1]]), {
+    name: "RangeError",
+    message: "Cannot draw confusion matrix: input 1 has length 1, expected 2 (as input 0)",
+  });
+});
