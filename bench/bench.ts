@@ -444,6 +444,13 @@ async function main(): Promise<number> {
   setWasmPaths(decodeURIComponent(wasmDir.pathname));
   tf.env().set("PROD", true);
 
+  // Other work on the machine skews the figures: record the load, and warn when it is high.
+  const loadBefore = Deno.loadavg()[0]!;
+  if (loadBefore > 0.5) {
+    console.error(
+      `Warning: load average ${loadBefore.toFixed(2)}: other work may skew the figures`,
+    );
+  }
   const { data, description } = await loadData(flags["random-data"]);
   console.error(`Data: ${description}; ${seconds} s per measurement`);
 
@@ -501,7 +508,8 @@ async function main(): Promise<number> {
   console.log(
     `\nData: ${description}. Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ` +
       `${cpu}, ${navigator.hardwareConcurrency} cores. TensorFlow.js ${tf.version_core} ` +
-      `(wasm SIMD: ${simd}, float32); ours: float64.`,
+      `(wasm SIMD: ${simd}, float32); ours: float64. ` +
+      `Load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0]!.toFixed(2)} after.`,
   );
   const target = rows.filter((r) =>
     r.family === "ours" && r.miniBatchSize === 10 && r.implementation.includes("matrix")
@@ -524,6 +532,8 @@ async function main(): Promise<number> {
     cores: navigator.hardwareConcurrency,
     tfjs: tf.version_core,
     wasmSimd: simd,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: Deno.loadavg()[0]!,
     results: rows,
   };
   const tmp = `${flags.json}.tmp`;
