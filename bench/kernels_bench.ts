@@ -9,8 +9,8 @@ import { Act, type Buf, jsKernels, type Kernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 
 const quick = Deno.args.includes("--quick");
-const TARGET_MS = quick ? 20 : 150; // time per measurement
-const REPEATS = quick ? 2 : 5; // best of
+const TARGET_MS = quick ? 5 : 20; // time per measurement: short, to find quiet moments
+const REPEATS = quick ? 5 : 25; // best of
 
 const backends: [string, Kernels][] = [
   ["js f64", jsKernels],

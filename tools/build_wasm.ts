@@ -28,7 +28,8 @@ const FLAGS = [
   "--noColors",
 ];
 
-async function compile(): Promise<Uint8Array> {
+/** Compiles the kernels with `FLAGS` and `extra` flags; returns the binary. */
+export async function compile(extra: string[] = []): Promise<Uint8Array> {
   const outputs = new Map<string, Uint8Array | string>();
   let log = "";
   const stream = {
@@ -36,7 +37,7 @@ async function compile(): Promise<Uint8Array> {
       log += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
     },
   };
-  const { error } = await asc.main([SOURCE, "--outFile", "kernels.wasm", ...FLAGS], {
+  const { error } = await asc.main([SOURCE, "--outFile", "kernels.wasm", ...FLAGS, ...extra], {
     stdout: stream,
     stderr: stream,
     writeFile: (name: string, contents: Uint8Array | string) => {
@@ -67,24 +68,26 @@ function embedding(wasm: Uint8Array): string {
   ].join("\n");
 }
 
-const check = Deno.args.includes("--check");
-const wasm = await compile();
-const text = embedding(wasm);
-if (check) {
-  const same = (a: Uint8Array, b: Uint8Array) =>
-    a.length === b.length && a.every((v, i) => v === b[i]);
-  const stale: string[] = [];
-  const read = (p: string) => Deno.readFile(p).catch(() => new Uint8Array());
-  if (!same(await read(WASM), wasm)) stale.push(WASM);
-  if (!same(await read(EMBED), new TextEncoder().encode(text))) stale.push(EMBED);
-  if (stale.length > 0) {
-    console.error(`Stale: ${stale.join(", ")} differ from a fresh build of ${SOURCE}`);
-    console.error("Run `deno task build:wasm` and commit the result");
-    Deno.exit(1);
+if (import.meta.main) {
+  const check = Deno.args.includes("--check");
+  const wasm = await compile();
+  const text = embedding(wasm);
+  if (check) {
+    const same = (a: Uint8Array, b: Uint8Array) =>
+      a.length === b.length && a.every((v, i) => v === b[i]);
+    const stale: string[] = [];
+    const read = (p: string) => Deno.readFile(p).catch(() => new Uint8Array());
+    if (!same(await read(WASM), wasm)) stale.push(WASM);
+    if (!same(await read(EMBED), new TextEncoder().encode(text))) stale.push(EMBED);
+    if (stale.length > 0) {
+      console.error(`Stale: ${stale.join(", ")} differ from a fresh build of ${SOURCE}`);
+      console.error("Run `deno task build:wasm` and commit the result");
+      Deno.exit(1);
+    }
+    console.log(`${WASM} and ${EMBED} match ${SOURCE} (${wasm.length} bytes)`);
+  } else {
+    await Deno.writeFile(WASM, wasm);
+    await Deno.writeTextFile(EMBED, text);
+    console.log(`Wrote ${WASM} (${wasm.length} bytes) and ${EMBED}`);
   }
-  console.log(`${WASM} and ${EMBED} match ${SOURCE} (${wasm.length} bytes)`);
-} else {
-  await Deno.writeFile(WASM, wasm);
-  await Deno.writeTextFile(EMBED, text);
-  console.log(`Wrote ${WASM} (${wasm.length} bytes) and ${EMBED}`);
 }

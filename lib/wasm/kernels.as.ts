@@ -406,6 +406,7 @@ const SIGMOID = 0;
 const TANH = 1;
 const RELU = 2;
 const LEAKY_RELU = 3;
+const IDENTITY = 4;
 const LEAKY_SLOPE: f64 = 0.01;
 
 /** The activation `f(v)` with the codes of `Act` in lib/_kernels.ts. */
@@ -447,6 +448,15 @@ const LEAKY_SLOPE: f64 = 0.01;
 
 /** `z[r, i] += b[i]`, `a[r, i] = f(z[r, i])` over m rows of n. */
 @inline function biasActivate<T>(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
+  // A constant `act` in each call lets the compiler drop the other activations from the loop.
+  if (act == SIGMOID) biasActivateLoop<T>(SIGMOID, m, n, z, b, a);
+  else if (act == TANH) biasActivateLoop<T>(TANH, m, n, z, b, a);
+  else if (act == RELU) biasActivateLoop<T>(RELU, m, n, z, b, a);
+  else if (act == LEAKY_RELU) biasActivateLoop<T>(LEAKY_RELU, m, n, z, b, a);
+  else biasActivateLoop<T>(IDENTITY, m, n, z, b, a);
+}
+
+@inline function biasActivateLoop<T>(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
   const S = sizeof<T>();
   for (let r = 0; r < m; r++) {
     const o = <usize>r * <usize>n * S;
@@ -507,7 +517,13 @@ const LEAKY_SLOPE: f64 = 0.01;
 
 /** `delta[i] *= f'(z[i])`, from `a = f(z)` for sigmoid and tanh, from `z` otherwise. */
 @inline function activationPrimeMul<T>(act: i32, len: i32, z: usize, a: usize, d: usize): void {
-  if (act != SIGMOID && act != TANH && act != RELU && act != LEAKY_RELU) return;
+  if (act == SIGMOID) primeMulLoop<T>(SIGMOID, len, z, a, d);
+  else if (act == TANH) primeMulLoop<T>(TANH, len, z, a, d);
+  else if (act == RELU) primeMulLoop<T>(RELU, len, z, a, d);
+  else if (act == LEAKY_RELU) primeMulLoop<T>(LEAKY_RELU, len, z, a, d);
+}
+
+@inline function primeMulLoop<T>(act: i32, len: i32, z: usize, a: usize, d: usize): void {
   const S = sizeof<T>();
   const end = <usize>(len - len % (16 / <i32>S)) * S;
   const one = v128.splat<T>(<T>1);
