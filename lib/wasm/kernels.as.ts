@@ -151,7 +151,29 @@
         }
       }
     }
-    for (; s < n; s++) {
+    if (s + 2 <= n) {
+      // Two columns left (n = 30 in the book's network): a 2×2 block.
+      const b0 = b + <usize>s * row;
+      const b1 = b0 + row;
+      let x00 = zero, x01 = zero, x10 = zero, x11 = zero;
+      for (let t: usize = 0; t < end; t += 16) {
+        const u = v128.load(a0 + t);
+        const v = v128.load(a1 + t);
+        const w0 = v128.load(b0 + t);
+        const w1 = v128.load(b1 + t);
+        x00 = madd<T>(x00, u, w0);
+        x01 = madd<T>(x01, u, w1);
+        x10 = madd<T>(x10, v, w0);
+        x11 = madd<T>(x11, v, w1);
+      }
+      const o = <usize>s * S;
+      store<T>(c0 + o, hsum<T>(x00) + dotTail<T>(a0, b0, kv, k));
+      store<T>(c0 + o + S, hsum<T>(x01) + dotTail<T>(a0, b1, kv, k));
+      store<T>(c1 + o, hsum<T>(x10) + dotTail<T>(a1, b0, kv, k));
+      store<T>(c1 + o + S, hsum<T>(x11) + dotTail<T>(a1, b1, kv, k));
+      s += 2;
+    }
+    if (s < n) {
       const bs = b + <usize>s * row;
       store<T>(c0 + <usize>s * S, dot<T>(a0, bs, end, kv, k));
       store<T>(c1 + <usize>s * S, dot<T>(a1, bs, end, kv, k));
