@@ -124,7 +124,7 @@ export function packData(
  * import assert from "node:assert/strict";
  *
  * const data = packData([[0.5, 1]], [1], 3);
- * const [[x, y]] = toPairs(data);
+ * const [x, y] = toPairs(data)[0]!;
  * assert.deepEqual(Array.from(x), [0.5, 1]);
  * assert.deepEqual(Array.from(y as Float64Array), [0, 1, 0]);
  * assert.equal(toPairs(data, { oneHot: false })[0]![1], 1);
