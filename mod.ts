@@ -47,3 +47,4 @@ export * from "./lib/display/decision_boundary.ts";
 export * from "./lib/display/network_summary.ts";
 export * from "./lib/display/progress_bar.ts";
 export * from "./lib/display/live.ts";
+export * from "./lib/display/report.ts";
