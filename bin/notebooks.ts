@@ -1,9 +1,12 @@
 // `deno task notebooks [FILE.ipynb ...]`: re-executes the notebooks in place on the Deno
 // kernel (all of notebooks/ by default), in a real Jupyter, so their committed outputs are
-// current. A notebook whose cells fail is left as it was, and the task exits with status 1.
+// current, then formats their cells with `deno fmt`. A notebook whose cells fail is left as it
+// was, and the task exits with status 1.
+// (deno.json keeps `.ipynb` files out of the project-wide `deno fmt`: see `formatNotebook`.)
 
 import {
   executeNotebook,
+  formatNotebook,
   jupyterStatus,
   listNotebooks,
   notebookErrors,
@@ -25,6 +28,7 @@ for (const path of paths) {
   const started = performance.now();
   try {
     const notebook = await executeNotebook(path, { inplace: true });
+    await formatNotebook(path);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const size = (await Deno.stat(path)).size;
     const problems = notebookErrors(notebook);

@@ -252,6 +252,28 @@ async function run(
 }
 
 /**
+ * Formats a notebook's cells as `deno fmt` would with deno.json, which excludes `.ipynb` files:
+ * Deno 2.9's `deno fmt --check` reports every `.ipynb` file as unformatted unless its
+ * incremental cache says otherwise (so always on a fresh machine), while `deno fmt` leaves the
+ * same file unchanged; and excluded files are skipped even when named. So this runs
+ * `deno fmt --no-config` with the config's line width.
+ *
+ * @param path Path of the `.ipynb` file, rewritten in place.
+ */
+export async function formatNotebook(path: string): Promise<void> {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  ) as { fmt?: { lineWidth?: number } };
+  const args = ["fmt", "--no-config", `--line-width=${config.fmt?.lineWidth ?? 80}`, path];
+  const result = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
+    .output();
+  if (!result.success) {
+    const stderr = stripAnsi(new TextDecoder().decode(result.stderr)).slice(-2000);
+    throw new Error(`Cannot format ${path}: deno fmt exited with ${result.code}\n${stderr}`);
+  }
+}
+
+/**
  * Exports a notebook to HTML with `jupyter nbconvert --to html` (the default "lab" template).
  *
  * @param notebook The notebook, e.g. from `executeNotebook()`.

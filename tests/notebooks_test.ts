@@ -9,6 +9,7 @@ import {
   chartsOf,
   executeNotebook,
   exportHtml,
+  formatNotebook,
   jupyterStatus,
   listNotebooks,
   type Notebook,
@@ -57,6 +58,22 @@ for (const path of notebooks) {
         ignore: found.length === 0, // the fixture is committed without outputs
         fn() {
           assert.deepEqual(outputKindProblems(stored, notebook), []);
+        },
+      });
+
+      await t.step({
+        name: "its cells are formatted (deno task notebooks formats them)",
+        ignore: found.length === 0,
+        async fn() {
+          const dir = await Deno.makeTempDir({ prefix: "backprop_fmt_" });
+          try {
+            await Deno.copyFile(path, `${dir}/${file}`);
+            await formatNotebook(`${dir}/${file}`);
+            const formatted = await Deno.readTextFile(`${dir}/${file}`);
+            assert.ok(formatted === await Deno.readTextFile(path), `deno fmt changes ${file}`);
+          } finally {
+            await Deno.remove(dir, { recursive: true });
+          }
         },
       });
 
