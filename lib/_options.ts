@@ -129,6 +129,10 @@ export interface TrainConfig {
   readonly miniBatchSize: number;
   readonly eta: number;
   readonly interval: number;
+  /** Which kernels train: WebAssembly SIMD (default) or TypeScript. */
+  readonly backend: "wasm" | "js";
+  /** Element type of the training workspace. */
+  readonly dtype: "float64" | "float32";
   readonly train: Source;
   readonly n: number;
   readonly test: Source | undefined;
@@ -263,11 +267,19 @@ export function trainConfig(
     throw new TypeError(`${where}: rng is ${typeName(o.rng)}, expected a Random`);
   }
   const rng = (o.rng as Random | undefined) ?? new Random(checkSeed(o.seed, where));
+  const backend = o.backend === undefined
+    ? "wasm"
+    : checkChoice(o.backend, "backend", where, ["wasm", "js"] as const);
+  const dtype = o.dtype === undefined
+    ? "float64"
+    : checkChoice(o.dtype, "dtype", where, ["float64", "float32"] as const);
   return {
     epochs: epochs as number,
     miniBatchSize: miniBatchSize as number,
     eta: o.eta,
     interval,
+    backend,
+    dtype,
     train,
     n,
     test,

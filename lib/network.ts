@@ -7,7 +7,8 @@
  * @module
  */
 
-import { jsKernels, type Kernels } from "./_kernels.ts";
+import { type Kernels } from "./_kernels.ts";
+import { selectKernels } from "./_wasm_kernels.ts";
 import { type Source, sourceLength, Workspace } from "./_batch.ts";
 import { FORMAT_VERSION, parseNetworkJson } from "./_json.ts";
 import { stateBuffers, update } from "./_optimizers.ts";
@@ -78,6 +79,8 @@ export interface Progress {
   readonly cost: number;
   /** Entries of the epochs finished so far. */
   readonly history: History;
+  /** `true` on the run's last report, also when early stopping or η halving ends it. */
+  readonly done: boolean;
 }
 
 /** Options for {@linkcode Network.prototype.sgd}. */
@@ -103,6 +106,17 @@ export interface SgdOptions {
   onProgress?: (progress: Progress) => void | Promise<void>;
   /** Minimum milliseconds between `onProgress` calls; default 250. */
   progressInterval?: number;
+  /**
+   * Which kernels train: `"wasm"` (default), WebAssembly SIMD, or `"js"`, the TypeScript
+   * reference. Both compute the same gradients (float64: to 1e-12).
+   */
+  backend?: "wasm" | "js";
+  /**
+   * Element type of the training workspace: `"float64"` (default) or `"float32"`, about
+   * twice as fast with the WebAssembly backend, to float32 precision. The network's own
+   * matrices stay float64.
+   */
+  dtype?: "float64" | "float32";
   /** Regularization parameter λ (network2.py's `lmbda`); default 0, none. */
   lambda?: number;
   /**
@@ -559,8 +573,7 @@ export class Network {
     const cfg = trainConfig(this.sizes, trainingData, options, "Cannot train");
     const { n, miniBatchSize, rule } = cfg;
     const o = options;
-    // The kernels to train with; a backend option (WebAssembly, float32) chooses them here.
-    const kernels: Kernels = jsKernels;
+    const kernels: Kernels = selectKernels(cfg.backend, cfg.dtype);
     const ws = this.#workspace(Math.min(miniBatchSize, n), kernels, {
       dropout: cfg.dropout > 0,
       stateBuffers: stateBuffers(rule.optimizer),
@@ -612,6 +625,7 @@ export class Network {
               now - t0,
               cost / (start + m),
               history,
+              false,
             ),
           );
         }
@@ -623,33 +637,36 @@ export class Network {
       entry.seconds = (performance.now() - te) / 1000;
       history.push(entry);
       o.onEpoch?.(entry, history);
+      let stop = false;
+      if (cfg.earlyStoppingN > 0 || cfg.etaHalvingN > 0) {
+        // network2.py's no-improvement-in-n rule on the evaluation accuracy.
+        const correct = entry.evaluationCorrect!;
+        if (correct > best) [best, sinceBest] = [correct, 0];
+        else sinceBest++;
+        if (cfg.earlyStoppingN > 0 && sinceBest >= cfg.earlyStoppingN) {
+          history.stopReason =
+            `Early stopping: no better evaluation accuracy in ${sinceBest} epochs (earlyStoppingN)`;
+          stop = true;
+        } else if (cfg.etaHalvingN > 0 && sinceBest >= cfg.etaHalvingN) {
+          eta /= 2;
+          sinceBest = 0;
+          if (eta <= cfg.eta * cfg.etaMinFraction) {
+            history.stopReason = `Learning-rate schedule: eta halved to ${eta}, ${
+              cfg.eta / eta
+            } times below its first value ${cfg.eta} (etaMinFraction)`;
+            stop = true;
+          }
+        }
+      }
       if (o.onProgress) {
         const now = performance.now();
         lastProgress = now;
+        const done = stop || epoch === cfg.epochs - 1;
         await o.onProgress(
-          progress(epoch, cfg.epochs, batches, batches, seen, n, now - t0, cost / n, history),
+          progress(epoch, cfg.epochs, batches, batches, seen, n, now - t0, cost / n, history, done),
         );
       }
-      if (cfg.earlyStoppingN === 0 && cfg.etaHalvingN === 0) continue;
-      // network2.py's no-improvement-in-n rule on the evaluation accuracy.
-      const correct = entry.evaluationCorrect!;
-      if (correct > best) [best, sinceBest] = [correct, 0];
-      else sinceBest++;
-      if (cfg.earlyStoppingN > 0 && sinceBest >= cfg.earlyStoppingN) {
-        history.stopReason =
-          `Early stopping: no better evaluation accuracy in ${sinceBest} epochs (earlyStoppingN)`;
-        break;
-      }
-      if (cfg.etaHalvingN > 0 && sinceBest >= cfg.etaHalvingN) {
-        eta /= 2;
-        sinceBest = 0;
-        if (eta <= cfg.eta * cfg.etaMinFraction) {
-          history.stopReason = `Learning-rate schedule: eta halved to ${eta}, ${
-            cfg.eta / eta
-          } times below its first value ${cfg.eta} (etaMinFraction)`;
-          break;
-        }
-      }
+      if (stop) break;
     }
     return history;
   }
@@ -756,7 +773,10 @@ export class Network {
    */
   evaluate(testData: Data): number {
     const src = toSource(this.sizes, testData, "Cannot evaluate", "test", false);
-    const ws = this.#workspace(Math.max(1, Math.min(256, sourceLength(src))), jsKernels);
+    const ws = this.#workspace(
+      Math.max(1, Math.min(256, sourceLength(src))),
+      selectKernels("wasm", "float64"),
+    );
     ws.loadParams(this.weights, this.biases);
     return measure(ws, src, false).correct;
   }
@@ -790,7 +810,10 @@ export class Network {
       ? "L2"
       : checkChoice(o.regularization, "regularization", where, ["L2", "L1"] as const);
     const src = toSource(this.sizes, data, where, "the", true);
-    const ws = this.#workspace(Math.max(1, Math.min(256, sourceLength(src))), jsKernels);
+    const ws = this.#workspace(
+      Math.max(1, Math.min(256, sourceLength(src))),
+      selectKernels("wasm", "float64"),
+    );
     ws.loadParams(this.weights, this.biases);
     return measure(ws, src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
   }
@@ -956,6 +979,7 @@ function progress(
   ms: number,
   cost: number,
   history: History,
+  done: boolean,
 ): Progress {
   const rate = ms > 0 ? seen / (ms / 1000) : 0;
   const left = epochs * n - seen;
@@ -969,6 +993,7 @@ function progress(
     etaSeconds: rate > 0 ? left / rate : 0,
     cost,
     history,
+    done,
   };
 }
 

@@ -3,6 +3,15 @@ import { DivergenceError, Matrix, Network, packData, Random } from "../mod.ts";
 import type { Example, PackedData } from "../mod.ts";
 import { Workspace } from "../lib/_batch.ts";
 import { jsKernels } from "../lib/_kernels.ts";
+import { wasmKernels } from "../lib/_wasm_kernels.ts";
+
+/** Every training backend, with the agreement it must reach with the per-example path. */
+const BACKENDS = [
+  ["js", "float64", 1e-12],
+  ["wasm", "float64", 1e-12],
+  ["js", "float32", 1e-5],
+  ["wasm", "float32", 1e-5],
+] as const;
 
 // ---- independent references ----
 
@@ -127,32 +136,34 @@ Deno.test("batched gradients equal the sum of per-example backprop() to 1e-12", 
     10,
   ], 10], [[20, 9, 10], 33]];
   for (const [sizes, m] of cases) {
-    await t.step(`sizes [${sizes}], batch ${m}`, () => {
-      const net = new Network(sizes, { seed: 9 });
-      const batch = Array.from({ length: m }, () => randomExample(rng, sizes));
-      const ws = new Workspace(net.sizes, m + 3, jsKernels);
-      ws.loadParams(net.weights, net.biases);
-      ws.gather(
-        { kind: "pairs", xs: batch.map((e) => e[0]), ys: batch.map((e) => e[1]) },
-        Array.from({ length: m }, (_, i) => i),
-        0,
-        m,
-        true,
-      );
-      ws.forward(m);
-      ws.backward(m);
-      for (let l = 0; l < net.weights.length; l++) {
-        const sumW = new Float64Array(net.weights[l]!.data.length),
-          sumB = new Float64Array(net.biases[l]!.data.length);
-        for (const [x, y] of batch) {
-          const g = net.backprop(x, y);
-          g.nablaW[l]!.data.forEach((v, i) => (sumW[i] = sumW[i]! + v));
-          g.nablaB[l]!.data.forEach((v, i) => (sumB[i] = sumB[i]! + v));
+    for (const kernels of [jsKernels, wasmKernels("float64")]) {
+      await t.step(`sizes [${sizes}], batch ${m}, ${kernels.name}`, () => {
+        const net = new Network(sizes, { seed: 9 });
+        const batch = Array.from({ length: m }, () => randomExample(rng, sizes));
+        const ws = new Workspace(net.sizes, m + 3, kernels);
+        ws.loadParams(net.weights, net.biases);
+        ws.gather(
+          { kind: "pairs", xs: batch.map((e) => e[0]), ys: batch.map((e) => e[1]) },
+          Array.from({ length: m }, (_, i) => i),
+          0,
+          m,
+          true,
+        );
+        ws.forward(m);
+        ws.backward(m);
+        for (let l = 0; l < net.weights.length; l++) {
+          const sumW = new Float64Array(net.weights[l]!.data.length),
+            sumB = new Float64Array(net.biases[l]!.data.length);
+          for (const [x, y] of batch) {
+            const g = net.backprop(x, y);
+            g.nablaW[l]!.data.forEach((v, i) => (sumW[i] = sumW[i]! + v));
+            g.nablaB[l]!.data.forEach((v, i) => (sumB[i] = sumB[i]! + v));
+          }
+          assert.ok(maxRelDiff(ws.nablaW[l]!, sumW) < 1e-12, `nablaW[${l}]`);
+          assert.ok(maxRelDiff(ws.nablaB[l]!, sumB) < 1e-12, `nablaB[${l}]`);
         }
-        assert.ok(maxRelDiff(ws.nablaW[l]!, sumW) < 1e-12, `nablaW[${l}]`);
-        assert.ok(maxRelDiff(ws.nablaB[l]!, sumB) < 1e-12, `nablaB[${l}]`);
-      }
-    });
+      });
+    }
   }
 });
 
@@ -179,13 +190,15 @@ Deno.test("sgd() takes the same steps as the book's updateMiniBatch()", async (t
       packData(pairs.map((p) => p[0]), pairs.map((p) => p[1]), 4),
     ]] as const
   ) {
-    await t.step(name, async () => {
-      const net = new Network(sizes, { seed: 5 });
-      await net.sgd(data, { epochs: 1, miniBatchSize: 10, eta: 2.5, seed: 77 });
-      snapshot(net).forEach((p, k) =>
-        assert.ok(maxRelDiff(p, snapshot(book)[k]!) < 1e-12, `parameter ${k}`)
-      );
-    });
+    for (const [backend, dtype, tol] of BACKENDS) {
+      await t.step(`${name}, ${backend} ${dtype}`, async () => {
+        const net = new Network(sizes, { seed: 5 });
+        await net.sgd(data, { epochs: 1, miniBatchSize: 10, eta: 2.5, seed: 77, backend, dtype });
+        snapshot(net).forEach((p, k) =>
+          assert.ok(maxRelDiff(p, snapshot(book)[k]!) < tol, `parameter ${k}`)
+        );
+      });
+    }
   }
 });
 
@@ -238,6 +251,7 @@ Deno.test("sgd() reports progress while it trains", async () => {
     (_, i) => [[i % 2, 1 - (i % 2)], i % 2] as [number[], number],
   );
   const calls: number[] = [];
+  const done: boolean[] = [];
   await new Network([2, 2], { seed: 1 }).sgd(data, {
     epochs: 3,
     miniBatchSize: 1,
@@ -246,12 +260,15 @@ Deno.test("sgd() reports progress while it trains", async () => {
     progressInterval: 0,
     onProgress: (p) => {
       calls.push(p.batch);
+      done.push(p.done);
       assert.ok(p.examplesPerSecond > 0);
       assert.equal(p.batches, 400);
     },
   });
   // Every mini-batch with interval 0, plus one call at the end of each epoch.
   assert.equal(calls.length, 3 * 401);
+  // Only the very last report says the run is done.
+  assert.equal(done.indexOf(true), done.length - 1);
 });
 
 Deno.test("sgd() stops with DivergenceError and keeps the weights when the cost turns non-finite", async () => {
@@ -388,6 +405,12 @@ Deno.test("bad input gives a clear error and changes nothing", async (t) => {
         ),
       TypeError,
       /training input 0 has NaN at position 1/,
+    ],
+    [
+      "unknown backend",
+      () => net.sgd(good, { ...ok, backend: "gpu" as "js" }),
+      TypeError,
+      /backend is/,
     ],
     ["empty mini-batch", () => net.updateMiniBatch([], 1), RangeError, /mini-batch is empty/],
   ];

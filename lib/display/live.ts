@@ -9,7 +9,6 @@ import type { MimeBundle } from "../displayable.ts";
 import type { Progress } from "../network.ts";
 import { typeName } from "../_util.ts";
 import { round } from "./_color.ts";
-import { isFinal } from "./_run.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { Figure, type FigureOptions } from "./figure.ts";
@@ -195,7 +194,7 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
     async onProgress(p) {
       const start = performance.now();
       const fresh = p.examplesSeen < lastSeen;
-      lastSeen = isFinal(p) ? Infinity : p.examplesSeen;
+      lastSeen = p.done ? Infinity : p.examplesSeen;
       if (fresh) {
         // A new run: a new output.
         displayId = `backprop-live-${crypto.randomUUID()}`;
@@ -207,7 +206,7 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
         cost: round(p.cost),
       });
       if (samples.length > MAX_SAMPLES) samples = samples.filter((_, i) => i % 2 === 0);
-      if (isFinal(p)) {
+      if (p.done) {
         const seconds = p.examplesPerSecond > 0 ? p.examplesSeen / p.examplesPerSecond : 0;
         const chart = historyChart(p.history, {
           title: `${title === undefined ? "" : `${title}: `}${p.epochs} epochs in ${

@@ -6,7 +6,6 @@
 
 import { type EpochEntry, formatEpoch, type History } from "../history.ts";
 import type { Progress } from "../network.ts";
-import { isFinal } from "./_run.ts";
 
 /** Somewhere to write bytes synchronously, such as `Deno.stderr`. */
 export interface ProgressWriter {
@@ -155,7 +154,7 @@ export function terminalProgress(options: TerminalProgressOptions = {}): Trainin
   let drawn = false;
   return {
     onProgress(p) {
-      if (isFinal(p)) {
+      if (p.done) {
         const seconds = p.examplesPerSecond > 0 ? p.examplesSeen / p.examplesPerSecond : 0;
         write(
           `${drawn ? "\r\x1b[K" : ""}Trained ${p.epochs} epoch${p.epochs === 1 ? "" : "s"} in ${

@@ -73,6 +73,7 @@ Deno.test("formatProgress() and formatDuration() read well", () => {
     etaSeconds: 3723,
     cost: 0.041234,
     history: new History(),
+    done: false,
   };
   assert.equal(
     formatProgress(p, 4),
