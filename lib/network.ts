@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Kernels } from "./_kernels.ts";
+import type { Kernels } from "./_kernels.ts";
 import { selectKernels } from "./_wasm_kernels.ts";
 import { type Source, sourceLength, Workspace } from "./_batch.ts";
 import { FORMAT_VERSION, parseNetworkJson } from "./_json.ts";

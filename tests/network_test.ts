@@ -409,8 +409,8 @@ Deno.test("bad input gives a clear error and changes nothing", async (t) => {
     [
       "unknown backend",
       () => net.sgd(good, { ...ok, backend: "gpu" as "js" }),
-      TypeError,
-      /backend is/,
+      RangeError,
+      /backend is "gpu", expected one of "wasm", "js"/,
     ],
     ["empty mini-batch", () => net.updateMiniBatch([], 1), RangeError, /mini-batch is empty/],
   ];
