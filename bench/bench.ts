@@ -104,7 +104,7 @@ function ourMatrix(
   extra: Record<string, unknown> = {},
 ): Implementation {
   return {
-    name: `ours, matrix (\`sgd\`, ${backend})`,
+    name: `ours, matrix (\`sgd\`, ${backend} ${dtype})`,
     family: "ours",
     backend,
     dtype,
@@ -244,9 +244,9 @@ function implementations(allLayouts: boolean): Implementation[] {
     : [tfjs("wasm", TF_LAYOUT.wasm), tfjs("cpu", TF_LAYOUT.cpu)];
   return [
     perExample,
-    ourMatrix("js", "float64"),
-    // When `sgd` gets its `backend` option:
-    // ourMatrix("wasm", "float32", { backend: "wasm" }),
+    ourMatrix("js", "float64", { backend: "js" }),
+    ourMatrix("wasm", "float64", { backend: "wasm" }),
+    ourMatrix("wasm", "float32", { backend: "wasm", dtype: "float32" }),
     ...tfRows,
   ];
 }
