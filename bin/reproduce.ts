@@ -1,5 +1,5 @@
 // Reproduces the book's MNIST results: `deno task reproduce [--rows 1,2,3] [--seeds 1,2,3]
-// [--epochs 30] [--out docs/reproduce.md] [--backend js]`.
+// [--epochs 30] [--out docs/reproduce.md] [--backend wasm|js]`.
 //
 // Each row trains on the book's 50,000 training images and reports the best test accuracy
 // over the epochs on MNIST's 10,000 test images (as the book reports its runs), as the mean
@@ -61,7 +61,7 @@ const ROWS: readonly Row[] = [
 ];
 
 function parseArgs(args: string[]) {
-  const opts = { rows: [1, 2, 3], seeds: [1, 2, 3], epochs: 30, out: "", backend: "js" };
+  const opts = { rows: [1, 2, 3], seeds: [1, 2, 3], epochs: 30, out: "", backend: "wasm" };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!, value = args[i + 1];
     if (value === undefined) throw new TypeError(`Missing value after ${flag}`);
@@ -79,8 +79,8 @@ function parseArgs(args: string[]) {
   for (const r of opts.rows) {
     if (!(r >= 1 && r <= ROWS.length)) throw new RangeError(`Row ${r} is not 1 to ${ROWS.length}`);
   }
-  if (opts.backend !== "js") {
-    throw new RangeError(`Backend "${opts.backend}" is not available yet, expected "js"`);
+  if (opts.backend !== "js" && opts.backend !== "wasm") {
+    throw new RangeError(`Backend "${opts.backend}" is unknown, expected "wasm" or "js"`);
   }
   return opts;
 }
@@ -110,6 +110,7 @@ for (const r of opts.rows) {
     const history = await net.sgd(training, {
       ...row.training,
       epochs: opts.epochs,
+      backend: opts.backend as "wasm" | "js",
       seed,
       testData: test,
       onEpoch: (e: EpochEntry) =>
