@@ -24,8 +24,8 @@ import { History } from "../lib/history.ts";
 const args = parseArgs({
   args: Deno.args,
   options: {
-    epochs: { type: "string", default: "2" },
-    examples: { type: "string", default: "20000" },
+    epochs: { type: "string", default: "5" },
+    examples: { type: "string", default: "50000" },
     reps: { type: "string", default: "3" },
     "random-data": { type: "boolean", default: false },
   },
