@@ -95,7 +95,7 @@ function rate(r: number): string {
  *
  * const line = formatProgress({
  *   epoch: 0, epochs: 2, batch: 5, batches: 10, examplesSeen: 50, examplesPerSecond: 100,
- *   etaSeconds: 1.5, cost: 0.25, history: new History(),
+ *   etaSeconds: 1.5, cost: 0.25, history: new History(), done: false,
  * }, 10);
  * assert.equal(line, "epoch 1/2 █████░░░░░ batch 5/10 · 100 ex/s · ETA 2s · cost 0.25");
  * ```
