@@ -139,7 +139,13 @@ function biasActivate(act: ActCode, m: number, n: number, z: Buf, b: Buf, a: Buf
       for (let i = 0; i < n; i++) {
         const v = z[o + i]! + b[i]!;
         z[o + i] = v;
-        a[o + i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : 1 - 1 / (1 + Math.exp(v));
+        // For v < 0, e^{v}/(1 + e^{v}) keeps full relative precision (σ(−800) > 0).
+        if (v >= 0) {
+          a[o + i] = 1 / (1 + Math.exp(-v));
+        } else {
+          const e = Math.exp(v);
+          a[o + i] = e * (1 / (1 + e));
+        }
       }
     } else {
       for (let i = 0; i < n; i++) {

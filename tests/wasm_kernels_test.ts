@@ -352,3 +352,18 @@ Deno.test("selectKernels() picks the backend and dtype", () => {
   assert.equal(selectKernels("wasm", "float32").dtype, "float32");
   assert.ok(jsKernels32.allocate([2])[0] instanceof Float32Array);
 });
+
+Deno.test("the sigmoid kernels keep relative precision for large negative z", () => {
+  // σ(z) ≈ e^z for z ≪ 0: the cancelling form 1 − 1/(1 + e^z) would give 0 or few digits.
+  const zs = [-30, -40, -100, -700];
+  for (const k of [jsKernels, wasmKernels("float64")]) {
+    const [z, b, a] = k.allocate([zs.length, 1, zs.length]);
+    z!.set(zs);
+    k.biasActivate(Act.sigmoid, zs.length, 1, z!, b!, a!);
+    zs.forEach((v, i) => {
+      const expected = Math.exp(v) / (1 + Math.exp(v));
+      const rel = Math.abs(a![i]! - expected) / expected;
+      assert.ok(rel < 1e-14, `${k.name}: σ(${v}) = ${a![i]}, expected ${expected}`);
+    });
+  }
+});

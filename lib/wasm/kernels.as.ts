@@ -476,7 +476,9 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
   const one = f64x2.splat(1.0);
   const e = exp2v(f64x2.neg(f64x2.abs(v))); // e^{−|v|} ≤ 1, never overflows
   const r = f64x2.div(one, f64x2.add(one, e));
-  return v128.bitselect(r, f64x2.sub(one, r), f64x2.ge(v, f64x2.splat(0.0)));
+  // v ≥ 0: 1/(1 + e^{−v}); v < 0: e^{v}/(1 + e^{v}), which keeps its relative precision
+  // where 1 − 1/(1 + e^{v}) would cancel.
+  return v128.bitselect(r, f64x2.mul(e, r), f64x2.ge(v, f64x2.splat(0.0)));
 }
 
 /** `tanh(v)`: −expm1(−2|v|)/(expm1(−2|v|) + 2) near 0, (1 − e^{−2|v|})/(1 + e^{−2|v|}) beyond. */
