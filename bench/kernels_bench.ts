@@ -54,6 +54,49 @@ function gemm(kernel: "gemmNT" | "gemmNN" | "gemmTN", m: number, n: number, k: n
   };
 }
 
+function gemmTNAdd(m: number, n: number, k: number): Case {
+  // The fused weight step W ← W + Δᵀ·A, from one buffer into another (as in training).
+  return {
+    kernel: "gemmTNAdd",
+    shape: `${m}×${n}×${k}`,
+    flops: 2 * m * n * k,
+    make: (K) => {
+      const [a, b, c, c2] = filled(K, [k * m, k * n, m * n, m * n]);
+      for (let i = 0; i < a!.length; i++) a![i] = a![i]! * 1e-3;
+      let flip = false;
+      return () => {
+        flip = !flip;
+        K.gemmTNAdd(m, n, k, a!, b!, 1, flip ? c! : c2!, flip ? c2! : c!);
+      };
+    },
+  };
+}
+
+/** Bytes per example in MNIST, and the number of training examples to gather from. */
+const PIXELS = 784, EXAMPLES = 50_000;
+
+function gatherBytes(m: number): Case {
+  // m random examples of 784 bytes out of 50,000, widened: counted as 1 flop per byte.
+  return {
+    kernel: "gatherBytes",
+    shape: `${m}×${PIXELS}`,
+    flops: m * PIXELS,
+    make: (K) => {
+      const { bufs: [x], bytes, words } = K.allocateWith([m * PIXELS], EXAMPLES * PIXELS, m);
+      let seed = 7;
+      for (let i = 0; i < bytes.length; i++) {
+        bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      }
+      return () => {
+        for (let j = 0; j < m; j++) {
+          words[j] = (seed = (seed * 1103515245 + 12345) >>> 0) % EXAMPLES;
+        }
+        K.gatherBytes(m, PIXELS, bytes, words, 0, 1 / 255, x!);
+      };
+    },
+  };
+}
+
 function biasActivate(m: number, n: number): Case {
   // Counted as 1 flop for the bias and 4 for σ (exp, add, divide, select): a nominal rate.
   return {
@@ -165,6 +208,9 @@ const rows: [Case, Case][] = [
   [gemm("gemmNT", 10, 10, 30), gemm("gemmNT", BIG, BIG, BIG)],
   [gemm("gemmTN", 30, 784, 10), gemm("gemmTN", BIG, BIG, BIG)],
   [gemm("gemmTN", 10, 30, 10), gemm("gemmTN", BIG, BIG, BIG)],
+  [gemmTNAdd(30, 784, 10), gemmTNAdd(BIG, BIG, BIG)],
+  [gemmTNAdd(10, 30, 10), gemmTNAdd(BIG, BIG, BIG)],
+  [gatherBytes(10), gatherBytes(BIG)],
   [gemm("gemmNN", 10, 30, 10), gemm("gemmNN", BIG, BIG, BIG)],
   [biasActivate(10, 30), biasActivate(BIG, BIG)],
   [softmax(10, 10), softmax(BIG, BIG)],

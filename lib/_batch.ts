@@ -9,7 +9,7 @@
 // Layout (see _kernels.ts): activations of layer l for m examples are an m × sizes[l]
 // row-major matrix, one example per row — the book's sizes[l] × m matrix, stored by columns.
 
-import { Act, type ActCode, type Buf, type Kernels } from "./_kernels.ts";
+import { Act, type ActCode, type Buf, jsKernels, jsKernels32, type Kernels } from "./_kernels.ts";
 import type { ActivationName } from "./activations.ts";
 import type { CostName } from "./costs.ts";
 import type { PackedData } from "./dataset.ts";
@@ -47,6 +47,13 @@ export interface WorkspaceOptions {
   readonly stateBuffers?: number;
   /** Keep a copy of the parameters from before each step, to hand back on divergence. */
   readonly backup?: boolean;
+  /**
+   * Sources that `gather` will read. Byte inputs among them are copied once into the
+   * kernels' memory (if the kernels have their own), so that `gatherBytes` widens them there.
+   */
+  readonly data?: readonly Source[];
+  /** Length of {@linkcode Workspace.order}: room for a training run's order of examples. */
+  readonly orderLength?: number;
 }
 
 /** The batched forward and backward pass for one network shape. */
@@ -82,6 +89,12 @@ export class Workspace {
   /** Parameters before the last step: weights then biases. Empty without `backup`. */
   readonly backupW: Buf[];
   readonly backupB: Buf[];
+  /** A training order to shuffle, in the kernels' memory (`options.orderLength` entries). */
+  readonly order: Uint32Array;
+  /** 0, 1, 2, …: the order for passes over a whole source (as long as the longest source). */
+  readonly identity: Uint32Array;
+  /** Byte inputs of `options.data` → where the kernels read them (a copy, or themselves). */
+  readonly #resident = new Map<Uint8Array, Uint8Array>();
   /** Whether masks were applied in the last forward pass. */
   #dropping = false;
 
@@ -118,7 +131,40 @@ export class Workspace {
       ...Array.from({ length: nState }, () => paramLengths).flat(), // optimizer state
       ...(options.backup ? paramLengths : paramLengths.map(() => 0)), // backup
     ];
-    const bufs = kernels.allocate(lengths);
+    // Byte inputs are copied into the kernels' memory when their kernels need it.
+    const sources = options.data ?? [];
+    const copies = kernels.ownMemory
+      ? [
+        ...new Set(sources.flatMap((src) =>
+          src.kind === "packed" && src.data.inputs instanceof Uint8Array ? [src.data.inputs] : []
+        )),
+      ]
+      : [];
+    const byteOffsets: number[] = [];
+    let totalBytes = 0;
+    for (const c of copies) {
+      byteOffsets.push(totalBytes);
+      totalBytes += Math.ceil(c.length / 16) * 16;
+    }
+    const orderLength = options.orderLength ?? 0;
+    const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
+    const alloc = kernels.allocateWith(lengths, totalBytes, orderLength + identityLength);
+    const bufs = alloc.bufs;
+    copies.forEach((c, i) => {
+      const copy = alloc.bytes.subarray(byteOffsets[i]!, byteOffsets[i]! + c.length);
+      copy.set(c);
+      this.#resident.set(c, copy);
+    });
+    if (!kernels.ownMemory) {
+      for (const src of sources) {
+        if (src.kind === "packed" && src.data.inputs instanceof Uint8Array) {
+          this.#resident.set(src.data.inputs, src.data.inputs);
+        }
+      }
+    }
+    this.order = alloc.words.subarray(0, orderLength);
+    this.identity = alloc.words.subarray(orderLength);
+    for (let i = 0; i < identityLength; i++) this.identity[i] = i;
     let k = 0;
     const take = (n: number) => bufs.slice(k, k += n);
     this.weights = take(L - 1);
@@ -189,17 +235,26 @@ export class Workspace {
     if (targets) y.fill(0, 0, m * nL);
     if (src.kind === "packed") {
       const { inputs, inputScale, labels } = src.data;
-      for (let j = 0; j < m; j++) {
-        const e = order[start + j]!;
-        // Bytes (MNIST) go through a loop of fixed element types, which V8 compiles tightly.
-        if (inputs instanceof Uint8Array && x instanceof Float32Array) {
-          widenBytes32(inputs, e * n0, x, j * n0, n0, inputScale);
-        } else if (inputs instanceof Uint8Array && x instanceof Float64Array) {
-          widenBytes64(inputs, e * n0, x, j * n0, n0, inputScale);
+      if (inputs instanceof Uint8Array) {
+        // Resident bytes with an order from this workspace: widened by the kernels. Anything
+        // else by the TypeScript loop for the buffer's type, which takes any arrays.
+        const bytes = this.#resident.get(inputs);
+        const own = order === this.order || order === this.identity || !this.kernels.ownMemory;
+        if (bytes !== undefined && own && order instanceof Uint32Array) {
+          this.kernels.gatherBytes(m, n0, bytes, order, start, inputScale, x);
         } else {
+          const js = x instanceof Float32Array ? jsKernels32 : jsKernels;
+          const ord = order instanceof Uint32Array ? order : Uint32Array.from(order);
+          js.gatherBytes(m, n0, inputs, ord, start, inputScale, x);
+        }
+      } else {
+        for (let j = 0; j < m; j++) {
+          const e = order[start + j]!;
           for (let i = 0; i < n0; i++) x[j * n0 + i] = inputs[e * n0 + i]! * inputScale;
         }
-        if (targets) y[j * nL + labels[e]!] = 1;
+      }
+      if (targets) {
+        for (let j = 0; j < m; j++) y[j * nL + labels[order[start + j]!]!] = 1;
       }
       return;
     }
@@ -333,6 +388,21 @@ export class Workspace {
    * with gradients summed over the batch and returns the summed cost.
    */
   backward(m: number): number {
+    const k = this.kernels, s = this.sizes;
+    const cost = this.backwardDeltas(m);
+    for (let l = s.length - 1; l >= 1; l--) {
+      // BP4: ∂C/∂w = δ · aᵀ of the layer before, summed over the batch (Δᵀ · A).
+      k.gemmTN(s[l]!, s[l - 1]!, m, this.deltas[l]!, this.input(l - 1), this.nablaW[l - 1]!);
+    }
+    return cost;
+  }
+
+  /**
+   * The backward pass up to the weight gradients: returns the summed cost and fills every
+   * layer's δ (BP1, BP2) and `nablaB` (BP3). `backward` adds `nablaW`; `stepFused` goes
+   * straight to the update instead.
+   */
+  backwardDeltas(m: number): number {
     const k = this.kernels, s = this.sizes, L = s.length;
     const cost = this.costSum(m);
     this.#outputDelta(m);
@@ -340,8 +410,6 @@ export class Workspace {
       const d = this.deltas[l]!;
       // BP3: ∂C/∂b = δ, summed over the batch.
       k.columnSums(m, s[l]!, d, this.nablaB[l - 1]!);
-      // BP4: ∂C/∂w = δ · aᵀ of the layer before, summed over the batch (Δᵀ · A).
-      k.gemmTN(s[l]!, s[l - 1]!, m, d, this.input(l - 1), this.nablaW[l - 1]!);
       if (l > 1) {
         // BP2: δˡ = (wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ'(zˡ) — here Δ · W, one example per row.
         const dPrev = this.deltas[l - 1]!, len = m * s[l - 1]!;
@@ -361,6 +429,31 @@ export class Workspace {
       }
     }
     return cost;
+  }
+
+  /**
+   * One step of plain gradient descent from the last `backwardDeltas(m)`: for each layer
+   * `b ← b + α·Σδ` and `W ← β·W + (αΔ)ᵀ·A` (with α = −η/m and β = 1 − ηλ/n, network2.py's L2
+   * rule). The weight gradient goes straight into the update, never stored, and the deltas
+   * are scaled by α in place (they are spent). The new weights are written into the backup
+   * buffers, which then trade places with the weights: the backup holds the parameters from
+   * before the step, as `saveBackup` would, without a copy.
+   */
+  stepFused(m: number, alpha: number, beta: number): void {
+    if (this.backupW[0]!.length !== this.weights[0]!.length) {
+      throw new Error("stepFused needs a workspace made with backup: true");
+    }
+    const k = this.kernels, s = this.sizes;
+    for (let l = 1; l < s.length; l++) {
+      const w = this.weights[l - 1]!, next = this.backupW[l - 1]!, d = this.deltas[l]!;
+      const b = this.biases[l - 1]!;
+      this.backupB[l - 1]!.set(b);
+      k.axpby(b.length, alpha, this.nablaB[l - 1]!, 1, b);
+      k.axpby(m * s[l]!, alpha, d, 0, d);
+      k.gemmTNAdd(s[l]!, s[l - 1]!, m, d, this.input(l - 1), beta, w, next);
+      this.weights[l - 1] = next;
+      this.backupW[l - 1] = w;
+    }
   }
 
   /**
@@ -387,28 +480,4 @@ export class Workspace {
       out[j] = best;
     }
   }
-}
-
-// The two byte-widening loops are the same code on purpose: each call site sees one pair of
-// array types, so the copy runs at memory speed rather than through generic element access.
-function widenBytes32(
-  src: Uint8Array,
-  from: number,
-  dst: Float32Array,
-  to: number,
-  n: number,
-  scale: number,
-): void {
-  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]! * scale;
-}
-
-function widenBytes64(
-  src: Uint8Array,
-  from: number,
-  dst: Float64Array,
-  to: number,
-  n: number,
-  scale: number,
-): void {
-  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]! * scale;
 }

@@ -29,6 +29,13 @@ export type ActCode = typeof Act[keyof typeof Act];
 /** Slope of leaky ReLU for negative inputs. */
 export const LEAKY_SLOPE = 0.01;
 
+/** Buffers from {@linkcode Kernels.allocateWith}. */
+export interface Allocation {
+  readonly bufs: Buf[];
+  readonly bytes: Uint8Array;
+  readonly words: Uint32Array;
+}
+
 /** The kernel set. All lengths are element counts; arrays may be views (subarrays). */
 export interface Kernels {
   /** A name for benchmarks and errors, e.g. `"js"` or `"wasm"`. */
@@ -41,12 +48,53 @@ export interface Kernels {
    * WebAssembly kernels keep each allocation in its own memory).
    */
   allocate(lengths: readonly number[]): Buf[];
+  /**
+   * What `allocate(lengths)` returns, plus a zero-filled byte array of length `bytes` and a
+   * `Uint32Array` of length `words`, in the same memory: room for packed byte inputs and an
+   * order of examples, so that `gatherBytes` reads both where the kernels run.
+   */
+  allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation;
+  /**
+   * Whether kernel arguments must come from `allocate` (the WebAssembly kernels' memory). If
+   * not, `gatherBytes` reads the caller's arrays where they are, and nothing need be copied.
+   */
+  readonly ownMemory: boolean;
   /** `C[m×n] = A[m×k] · B[n×k]ᵀ` (forward pass: `Z = A · Wᵀ`). */
   gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
   /** `C[m×n] = A[m×k] · B[k×n]` (backward pass: `Δ_prev = Δ · W`). */
   gemmNN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
   /** `C[m×n] = A[k×m]ᵀ · B[k×n]` (weight gradient: `∇W = Δᵀ · A`). */
   gemmTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void;
+  /**
+   * `C[m×n] = β·C_in + A[k×m]ᵀ · B[k×n]`: a weight gradient added straight into the weights
+   * without being stored (`W ← β·W + (αΔ)ᵀ·A`, with Δ scaled by α = −η/m beforehand). Each
+   * sum starts from `β·C_in` and adds the k products in order. `cIn` may be `c` itself, or
+   * another buffer, so that the weights from before the step survive it.
+   */
+  gemmTNAdd(
+    m: number,
+    n: number,
+    k: number,
+    a: Buf,
+    b: Buf,
+    beta: number,
+    cIn: Buf,
+    c: Buf,
+  ): void;
+  /**
+   * A batch of byte inputs, widened and scaled: `x[j·n + i] = scale · src[order[start + j]·n + i]`
+   * for `j < m`, `i < n`. On float32 buffers, `scale` is first rounded to float32 (the
+   * product is then float32 arithmetic's, the same in every kernel set).
+   */
+  gatherBytes(
+    m: number,
+    n: number,
+    src: Uint8Array,
+    order: Uint32Array,
+    start: number,
+    scale: number,
+    x: Buf,
+  ): void;
   /** Fused bias and activation over `m` rows of `n`: `z[r, i] += b[i]`, `a = f(z)`. */
   biasActivate(act: ActCode, m: number, n: number, z: Buf, b: Buf, a: Buf): void;
   /** Softmax of each of `m` rows of `n` (numerically stable: the row maximum is subtracted). */
@@ -203,6 +251,65 @@ function columnSums(m: number, n: number, d: Buf, out: Buf): void {
   }
 }
 
+function gemmTNAdd(
+  m: number,
+  n: number,
+  k: number,
+  a: Buf,
+  b: Buf,
+  beta: number,
+  cIn: Buf,
+  c: Buf,
+): void {
+  // Row by row, in the order of the WebAssembly kernel: β·C_in, then each product added.
+  for (let r = 0; r < m; r++) {
+    const co = r * n;
+    for (let s = 0; s < n; s++) c[co + s] = beta * cIn[co + s]!;
+    for (let t = 0; t < k; t++) {
+      const av = a[t * m + r]!;
+      if (av === 0) continue;
+      const bo = t * n;
+      for (let s = 0; s < n; s++) c[co + s] = c[co + s]! + av * b[bo + s]!;
+    }
+  }
+}
+
+// The two byte-widening loops are the same code on purpose: each sees one pair of array
+// types, so V8 compiles a tight copy rather than generic element access.
+function gatherBytes64(
+  m: number,
+  n: number,
+  src: Uint8Array,
+  order: Uint32Array,
+  start: number,
+  scale: number,
+  x: Buf,
+): void {
+  const out = x as Float64Array;
+  for (let j = 0; j < m; j++) {
+    const from = order[start + j]! * n, to = j * n;
+    for (let i = 0; i < n; i++) out[to + i] = src[from + i]! * scale;
+  }
+}
+
+function gatherBytes32(
+  m: number,
+  n: number,
+  src: Uint8Array,
+  order: Uint32Array,
+  start: number,
+  scale: number,
+  x: Buf,
+): void {
+  // The product of two float32 values is exact in float64: rounding it to float32 on store
+  // gives float32 arithmetic's result, the WebAssembly kernel's bits.
+  const out = x as Float32Array, s32 = Math.fround(scale);
+  for (let j = 0; j < m; j++) {
+    const from = order[start + j]! * n, to = j * n;
+    for (let i = 0; i < n; i++) out[to + i] = src[from + i]! * s32;
+  }
+}
+
 function axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void {
   if (beta === 1) {
     for (let i = 0; i < len; i++) y[i] = y[i]! + alpha * x[i]!;
@@ -216,9 +323,17 @@ export const jsKernels: Kernels = {
   name: "js",
   dtype: "float64",
   allocate: (lengths) => lengths.map((n) => new Float64Array(n)),
+  allocateWith: (lengths, bytes, words) => ({
+    bufs: lengths.map((n) => new Float64Array(n)),
+    bytes: new Uint8Array(bytes),
+    words: new Uint32Array(words),
+  }),
+  ownMemory: false,
   gemmNT,
   gemmNN,
   gemmTN,
+  gemmTNAdd,
+  gatherBytes: gatherBytes64,
   biasActivate,
   softmaxRows,
   activationPrimeMul,
@@ -235,4 +350,10 @@ export const jsKernels32: Kernels = {
   ...jsKernels,
   dtype: "float32",
   allocate: (lengths) => lengths.map((n) => new Float32Array(n)),
+  allocateWith: (lengths, bytes, words) => ({
+    bufs: lengths.map((n) => new Float32Array(n)),
+    bytes: new Uint8Array(bytes),
+    words: new Uint32Array(words),
+  }),
+  gatherBytes: gatherBytes32,
 };

@@ -43,6 +43,11 @@ function addSign(len: number, c: number, w: Buf, out: Buf): void {
   }
 }
 
+/** The weight decay of one step, ηλ/n (0 without regularization). */
+export function weightDecay(rule: UpdateRule, eta: number): number {
+  return rule.lambda === 0 ? 0 : (eta * rule.lambda) / rule.n;
+}
+
 /**
  * One update of every parameter from the gradients in `ws.nablaW`, `ws.nablaB` (summed over
  * `m` examples) with learning rate `eta`. `t` counts the updates from 1 (Adam's bias
@@ -50,7 +55,7 @@ function addSign(len: number, c: number, w: Buf, out: Buf): void {
  */
 export function update(ws: Workspace, rule: UpdateRule, eta: number, m: number, t: number): void {
   const k = ws.kernels, L1 = ws.weights.length;
-  const decay = rule.lambda === 0 ? 0 : (eta * rule.lambda) / rule.n;
+  const decay = weightDecay(rule, eta);
   for (let l = 0; l < L1; l++) {
     const w = ws.weights[l]!, b = ws.biases[l]!, nw = ws.nablaW[l]!, nb = ws.nablaB[l]!;
     if (rule.optimizer === "sgd") {

@@ -7,7 +7,14 @@
 // and nothing is copied per mini-batch. Memory is never grown, so a view is never detached;
 // an allocation is freed with its arrays by the garbage collector.
 
-import { type Buf, type Dtype, jsKernels, jsKernels32, type Kernels } from "./_kernels.ts";
+import {
+  type Allocation,
+  type Buf,
+  type Dtype,
+  jsKernels,
+  jsKernels32,
+  type Kernels,
+} from "./_kernels.ts";
 import { KERNELS_WASM_BASE64 } from "./wasm/_kernels_wasm.ts";
 
 /** Which implementation of the kernels trains: WebAssembly SIMD or TypeScript. */
@@ -26,6 +33,8 @@ interface Entry {
   gemmNT: Fn;
   gemmNN: Fn;
   gemmTN: Fn;
+  gemmTNAdd: Fn;
+  gatherBytes: Fn;
   biasActivate: Fn;
   softmaxRows: Fn;
   activationPrimeMul: Fn;
@@ -38,6 +47,8 @@ const NAMES = [
   "gemmNT",
   "gemmNN",
   "gemmTN",
+  "gemmTNAdd",
+  "gatherBytes",
   "biasActivate",
   "softmaxRows",
   "activationPrimeMul",
@@ -57,7 +68,16 @@ function wasmModule(): { module: WebAssembly.Module; heapBase: number } {
     const text = atob(KERNELS_WASM_BASE64);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    const module = new WebAssembly.Module(bytes);
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(bytes);
+    } catch (e) {
+      throw new Error(
+        `Cannot use the WebAssembly kernels: this runtime rejected them (${
+          (e as Error).message
+        }); they need WebAssembly SIMD and relaxed SIMD, as in Deno 2. Train with backend: "js" instead`,
+      );
+    }
     const probe = new WebAssembly.Instance(module, {
       env: { memory: new WebAssembly.Memory({ initial: 1 }) },
     });
@@ -81,7 +101,7 @@ export function wasmKernels(dtype: Dtype): Kernels {
 
 /** Each array that `allocate` returns carries its instance under this key (the fast path). */
 const OWNER = Symbol("wasm kernels instance");
-type Tagged = Buf & { [OWNER]?: Entry };
+type Tagged = (Buf | Uint8Array | Uint32Array) & { [OWNER]?: Entry };
 
 function makeKernels(dtype: Dtype): Kernels {
   const Arr = dtype === "float64" ? Float64Array : Float32Array;
@@ -89,26 +109,34 @@ function makeKernels(dtype: Dtype): Kernels {
   // Instances by memory, for views that `allocate` did not make itself (subarrays).
   const owners = new WeakMap<ArrayBufferLike, Entry>();
 
-  function allocate(lengths: readonly number[]): Buf[] {
+  function allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation {
     const { module, heapBase } = wasmModule();
     let offset = heapBase;
     const offsets: number[] = [];
-    for (const n of lengths) {
+    const place = (byteLength: number) => {
       offset = Math.ceil(offset / ALIGN) * ALIGN;
       offsets.push(offset);
-      offset += n * Arr.BYTES_PER_ELEMENT;
-    }
+      offset += byteLength;
+    };
+    for (const n of lengths) place(n * Arr.BYTES_PER_ELEMENT);
+    place(bytes);
+    place(4 * words);
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(offset / PAGE)) });
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
     const entry = {} as Entry;
     for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
     const buffer = memory.buffer as ArrayBuffer; // not shared: the module declares no threads
     owners.set(buffer, entry);
-    return lengths.map((n, i) => {
-      const view: Tagged = new Arr(buffer, offsets[i], n);
+    const tag = <V extends Tagged>(view: V): V => {
       view[OWNER] = entry;
       return view;
-    });
+    };
+    const i = lengths.length;
+    return {
+      bufs: lengths.map((n, i) => tag(new Arr(buffer, offsets[i], n))),
+      bytes: tag(new Uint8Array(buffer, offsets[i], bytes)),
+      words: tag(new Uint32Array(buffer, offsets[i + 1], words)),
+    };
   }
 
   /** The instance whose memory holds `v` (reading `.buffer` costs more than the tag). */
@@ -124,7 +152,7 @@ function makeKernels(dtype: Dtype): Kernels {
 
   /** Byte offset of `v`, after checking that it lies in the memory of instance `e`. */
   function at(kernel: string, e: Entry, v: Tagged): number {
-    if (v[OWNER] !== e && (!(v instanceof Arr) || owners.get(v.buffer) !== e)) {
+    if (v[OWNER] !== e && owners.get(v.buffer) !== e) {
       throw new TypeError(
         `Cannot run wasm kernel ${kernel}: expected all arrays from one allocate call, got arrays from different memories`,
       );
@@ -135,7 +163,9 @@ function makeKernels(dtype: Dtype): Kernels {
   return {
     name: "wasm",
     dtype,
-    allocate,
+    allocate: (lengths) => allocateWith(lengths, 0, 0).bufs,
+    allocateWith,
+    ownMemory: true,
     gemmNT(m, n, k, a, b, c) {
       const e = entryOf("gemmNT", a);
       e.gemmNT(m, n, k, a.byteOffset, at("gemmNT", e, b), at("gemmNT", e, c));
@@ -147,6 +177,24 @@ function makeKernels(dtype: Dtype): Kernels {
     gemmTN(m, n, k, a, b, c) {
       const e = entryOf("gemmTN", a);
       e.gemmTN(m, n, k, a.byteOffset, at("gemmTN", e, b), at("gemmTN", e, c));
+    },
+    gemmTNAdd(m, n, k, a, b, beta, cIn, c) {
+      const e = entryOf("gemmTNAdd", a);
+      e.gemmTNAdd(
+        m,
+        n,
+        k,
+        a.byteOffset,
+        at("gemmTNAdd", e, b),
+        beta,
+        at("gemmTNAdd", e, cIn),
+        at("gemmTNAdd", e, c),
+      );
+    },
+    gatherBytes(m, n, src, order, start, scale, x) {
+      const k = "gatherBytes";
+      const e = entryOf(k, x);
+      e.gatherBytes(m, n, at(k, e, src), at(k, e, order), start, scale, x.byteOffset);
     },
     biasActivate(act, m, n, z, b, a) {
       const e = entryOf("biasActivate", z);

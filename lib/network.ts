@@ -9,9 +9,9 @@
 
 import type { Kernels } from "./_kernels.ts";
 import { selectKernels } from "./_wasm_kernels.ts";
-import { type Source, sourceLength, Workspace } from "./_batch.ts";
+import { type Source, sourceLength, Workspace, type WorkspaceOptions } from "./_batch.ts";
 import { FORMAT_VERSION, parseNetworkJson } from "./_json.ts";
-import { stateBuffers, update } from "./_optimizers.ts";
+import { stateBuffers, update, weightDecay } from "./_optimizers.ts";
 import { networkConfig, type TrainConfig, trainConfig } from "./_options.ts";
 import {
   checkChoice,
@@ -578,6 +578,8 @@ export class Network {
       dropout: cfg.dropout > 0,
       stateBuffers: stateBuffers(rule.optimizer),
       backup: true,
+      data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
+      orderLength: n,
     });
     ws.loadParams(this.weights, this.biases);
     this.#regularization = { kind: rule.regularization, lambda: rule.lambda, dropout: cfg.dropout };
@@ -585,9 +587,11 @@ export class Network {
     const dropout = cfg.dropout > 0
       ? { p: cfg.dropout, rng: new Random(cfg.rng.nextUint32()) }
       : undefined;
-    const order = new Uint32Array(n);
+    const order = ws.order;
     for (let i = 0; i < n; i++) order[i] = i;
     const batches = Math.ceil(n / miniBatchSize);
+    // Plain gradient descent (network.py, and network2.py's L2) takes the fused step.
+    const fused = rule.optimizer === "sgd" && (rule.regularization === "L2" || rule.lambda === 0);
     const history = new History();
     const t0 = performance.now();
     let lastProgress = t0, seen = 0, steps = 0, eta = cfg.eta;
@@ -602,12 +606,16 @@ export class Network {
         const m = Math.min(miniBatchSize, n - start);
         ws.gather(cfg.train, order, start, m, true);
         ws.forward(m, dropout);
-        const c = ws.backward(m);
+        const c = fused ? ws.backwardDeltas(m) : ws.backward(m);
         if (!Number.isFinite(c) || !ws.gradientsFinite(m)) {
           this.#diverged(ws, [epoch, b], lastStep, eta);
         }
-        ws.saveBackup();
-        update(ws, rule, eta, m, ++steps);
+        if (fused) {
+          ws.stepFused(m, -eta / m, 1 - weightDecay(rule, eta));
+        } else {
+          ws.saveBackup();
+          update(ws, rule, eta, m, ++steps);
+        }
         lastStep = [epoch, b];
         cost += c;
         seen += m;
@@ -745,7 +753,7 @@ export class Network {
   #workspace(
     maxBatch: number,
     kernels: Kernels,
-    extra: { dropout?: boolean; stateBuffers?: number; backup?: boolean } = {},
+    extra: Omit<WorkspaceOptions, "activations" | "cost"> = {},
   ): Workspace {
     return new Workspace(this.sizes, maxBatch, kernels, {
       activations: this.activations,
@@ -776,6 +784,7 @@ export class Network {
     const ws = this.#workspace(
       Math.max(1, Math.min(256, sourceLength(src))),
       selectKernels("wasm", "float64"),
+      { data: [src] },
     );
     ws.loadParams(this.weights, this.biases);
     return measure(ws, src, false).correct;
@@ -813,6 +822,7 @@ export class Network {
     const ws = this.#workspace(
       Math.max(1, Math.min(256, sourceLength(src))),
       selectKernels("wasm", "float64"),
+      { data: [src] },
     );
     ws.loadParams(this.weights, this.biases);
     return measure(ws, src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
@@ -1004,8 +1014,9 @@ function measure(
   withCost: boolean,
 ): { cost: number; correct: number; total: number; accuracy: number } {
   const n = sourceLength(src), chunk = ws.maxBatch;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  const order = ws.identity.length >= n
+    ? ws.identity
+    : Uint32Array.from({ length: n }, (_, i) => i);
   const guess = new Int32Array(chunk);
   let correct = 0, cost = 0;
   for (let start = 0; start < n; start += chunk) {
@@ -1035,8 +1046,9 @@ function gradientNorms(
 ): { biases: number[]; weights: number[] } {
   const sumB = ws.nablaB.map((b) => new Float64Array(b.length));
   const sumW = ws.nablaW.map((w) => new Float64Array(w.length));
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
+  const order = ws.identity.length >= count
+    ? ws.identity
+    : Uint32Array.from({ length: count }, (_, i) => i);
   for (let start = 0; start < count; start += ws.maxBatch) {
     const m = Math.min(ws.maxBatch, count - start);
     ws.gather(src, order, start, m, true);

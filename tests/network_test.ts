@@ -202,6 +202,54 @@ Deno.test("sgd() takes the same steps as the book's updateMiniBatch()", async (t
   }
 });
 
+Deno.test("sgd() on byte inputs (as MNIST) takes the book's steps, with test data resident too", async (t) => {
+  // 37 examples of 21 bytes (not a multiple of 16: the SIMD widening has a tail), scale 1/255,
+  // 2 epochs in mini-batches of 8. The book's path gets the same inputs as number arrays.
+  const sizes = [21, 6, 3], n = 37;
+  const rng = new Random(4);
+  const inputs = Uint8Array.from({ length: n * 21 }, () => rng.int(256));
+  const labels = Uint8Array.from({ length: n }, () => rng.int(3));
+  const data: PackedData = {
+    length: n,
+    inputSize: 21,
+    numClasses: 3,
+    inputs,
+    inputScale: 1 / 255,
+    labels,
+  };
+  const x = (i: number) => Array.from(inputs.subarray(i * 21, (i + 1) * 21), (v) => v * (1 / 255));
+  const oneHot = (i: number) => [0, 1, 2].map((c) => (c === labels[i] ? 1 : 0));
+  const book = new Network(sizes, { seed: 8 });
+  const shuffler = new Random(31);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let epoch = 0; epoch < 2; epoch++) {
+    shuffler.shuffle(order);
+    for (let start = 0; start < n; start += 8) {
+      const batch = Array.from(order.subarray(start, start + 8), (i): Example => [x(i), oneHot(i)]);
+      book.updateMiniBatch(batch, 1.5);
+    }
+  }
+  const want = book.evaluate(data);
+  for (const [backend, dtype, tol] of BACKENDS) {
+    await t.step(`${backend} ${dtype}`, async () => {
+      const net = new Network(sizes, { seed: 8 });
+      const history = await net.sgd(data, {
+        epochs: 2,
+        miniBatchSize: 8,
+        eta: 1.5,
+        seed: 31,
+        backend,
+        dtype,
+        testData: data,
+      });
+      snapshot(net).forEach((p, k) =>
+        assert.ok(maxRelDiff(p, snapshot(book)[k]!) < tol, `parameter ${k}`)
+      );
+      if (dtype === "float64") assert.equal(history.last?.testCorrect, want);
+    });
+  }
+});
+
 // ---- training ----
 
 Deno.test("sgd() learns, reports each epoch and is reproducible", async () => {

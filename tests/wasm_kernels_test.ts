@@ -122,6 +122,80 @@ Deno.test("wasm gemmNT(), gemmNN(), gemmTN() match the TypeScript kernels", asyn
   }
 });
 
+Deno.test("gemmTNAdd() adds Aᵀ·B to β·C_in, into another buffer or in place, in every kernel set", async (t) => {
+  // Reference: the product by gemmTN in float64, then β·C_in + product; both kernel sets must
+  // match it, the TypeScript one as closely as the WebAssembly one.
+  const sets: [string, Kernels][] = [
+    ["js float64", jsKernels],
+    ["js float32", jsKernels32],
+    ["wasm float64", wasmKernels("float64")],
+    ["wasm float32", wasmKernels("float32")],
+  ];
+  for (const [name, k] of sets) {
+    await t.step(name, () => {
+      const rnd = new Random(19);
+      for (const [m, n, kk] of SHAPES) {
+        for (const beta of [1, 0.75]) {
+          for (const inPlace of [false, true]) {
+            const [a, b, cIn, c] = k.allocate([kk * m, kk * n, m * n, m * n]);
+            const [a64, b64, cIn64] = fill([a!, b!, cIn!], () => rnd.uniform() * 2 - 1);
+            const out = inPlace ? cIn! : c!;
+            if (!inPlace) out.fill(NaN); // overwritten
+            k.gemmTNAdd(m, n, kk, a!, b!, beta, cIn!, out);
+            const prod = new Float64Array(m * n), scale = new Float64Array(m * n);
+            jsKernels.gemmTN(m, n, kk, a64!, b64!, prod);
+            jsKernels.gemmTN(m, n, kk, a64!.map(Math.abs), b64!.map(Math.abs), scale);
+            const want = prod.map((v, i) => beta * cIn64![i]! + v);
+            const rel = k.dtype === "float64" ? 1e-12 : (kk + 3) * U32;
+            assertClose(
+              out,
+              want,
+              (i) => rel * (scale[i]! + Math.abs(cIn64![i]!)),
+              `${name} gemmTNAdd(${m}, ${n}, ${kk}), β = ${beta}${inPlace ? ", in place" : ""}`,
+            );
+          }
+        }
+      }
+    });
+  }
+});
+
+Deno.test("gatherBytes() widens the chosen rows exactly, in every kernel set", async (t) => {
+  // float64: byte · scale in float64. float32: byte · fround(scale), rounded to float32 (the
+  // product of two float32 values is exact in float64, so fround of it is float32's product).
+  const sets: [string, Kernels][] = [
+    ["js float64", jsKernels],
+    ["js float32", jsKernels32],
+    ["wasm float64", wasmKernels("float64")],
+    ["wasm float32", wasmKernels("float32")],
+  ];
+  for (const [name, k] of sets) {
+    await t.step(name, () => {
+      const rnd = new Random(23);
+      for (const n of [784, 1, 15, 16, 17, 33, 50]) {
+        const examples = 40, m = 7, start = 3, scale = 1 / 255;
+        const { bufs: [x], bytes, words } = k.allocateWith([m * n], examples * n, start + m);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = rnd.int(256);
+        bytes[5] = 255; // the largest byte, and 0, always appear
+        bytes[6] = 0;
+        for (let j = 0; j < words.length; j++) words[j] = rnd.int(examples);
+        words[start] = 0;
+        words[start + m - 1] = examples - 1; // the last row: no read past the data
+        x!.fill(NaN);
+        k.gatherBytes(m, n, bytes, words, start, scale, x!);
+        const s = k.dtype === "float64" ? scale : Math.fround(scale);
+        const round = k.dtype === "float64" ? (v: number) => v : Math.fround;
+        for (let j = 0; j < m; j++) {
+          for (let i = 0; i < n; i++) {
+            const want = round(bytes[words[start + j]! * n + i]! * s);
+            assert.equal(x![j * n + i], want, `${name}, n = ${n}, row ${j}, element ${i}`);
+          }
+        }
+      }
+    });
+  }
+});
+
 Deno.test("wasm kernels accept subarrays at any element offset", () => {
   for (const dtype of DTYPES) {
     const k = wasmKernels(dtype);

@@ -24,7 +24,7 @@ const FLAGS = [
   "--importMemory",
   "--noExportMemory",
   "--enable",
-  "simd",
+  "simd,relaxed-simd",
   "--noColors",
 ];
 

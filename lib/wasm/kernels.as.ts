@@ -14,8 +14,17 @@
 // stored once: 2×4 dot products in gemmNT, 4 rows × 2 vectors in gemmNN/gemmTN. Edge blocks
 // (sizes that are not multiples of the block or of the lane count) take narrower paths.
 
-/** Adds `x·y` lane by lane (wasm SIMD has no fused multiply-add that is deterministic). */
+/**
+ * `acc + x·y` lane by lane, as one fused multiply-add where the CPU has one: relaxed SIMD's
+ * `relaxed_madd` lets the engine choose (V8 emits FMA on x86-64 with FMA3, an unfused
+ * multiply and add elsewhere), so a sum may differ in its last bit between machines, never
+ * on one machine. The build enables relaxed SIMD; without it this is a multiply and an add.
+ */
 @inline function madd<T>(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (sizeof<T>() == 8) return f64x2.relaxed_madd(x, y, acc);
+    return f32x4.relaxed_madd(x, y, acc);
+  }
   return v128.add<T>(acc, v128.mul<T>(x, y));
 }
 
@@ -209,6 +218,18 @@
   }
 }
 
+/** Where an output block of C starts: 0, or with `upd` its old value (at p + d) times β. */
+@inline function initV<T>(upd: bool, p: usize, d: usize, bv: v128, one: bool): v128 {
+  if (!upd) return v128.splat<T>(<T>0);
+  const old = v128.load(p + d);
+  return one ? old : v128.mul<T>(bv, old);
+}
+
+/** `initV` for one element (β = 1 multiplies exactly). */
+@inline function initS<T>(upd: bool, p: usize, d: usize, beta: f64): T {
+  return upd ? <T>beta * load<T>(p + d) : <T>0;
+}
+
 /**
  * `C[m×n] = Σ_t A(r, t) · B[t, :]` with `A(r, t)` at element `r·rs + t·ts`: gemmNN when A
  * is m×k (rs = k, ts = 1), gemmTN when A is k×m (rs = 1, ts = m). Each row of C is a
@@ -216,13 +237,16 @@
  */
 @inline function gemmRows<T>(
   m: i32, n: i32, k: i32, a: usize, rs: i32, ts: i32, b: usize, c: usize,
+  upd: bool, beta: f64, cIn: usize,
 ): void {
   const S = sizeof<T>();
+  const d = cIn - c; // from an output to the same element of C's old value (wraps: fine)
+  const bv = v128.splat<T>(<T>beta);
+  const one = beta == 1.0;
   const L = 16 / <i32>S;
   const rsB = <usize>rs * S;
   const tsB = <usize>ts * S;
   const nB = <usize>n * S;
-  const zero = v128.splat<T>(<T>0);
   let r = 0;
   for (; r + 4 <= m; r += 4) {
     const ar = a + <usize>r * rsB;
@@ -232,8 +256,15 @@
     const c3 = c2 + nB;
     let s = 0;
     for (; s + 2 * L <= n; s += 2 * L) {
-      let x00 = zero, x01 = zero, x10 = zero, x11 = zero;
-      let x20 = zero, x21 = zero, x30 = zero, x31 = zero;
+      const o = <usize>s * S;
+      let x00 = initV<T>(upd, c0 + o, d, bv, one);
+      let x01 = initV<T>(upd, c0 + o + 16, d, bv, one);
+      let x10 = initV<T>(upd, c1 + o, d, bv, one);
+      let x11 = initV<T>(upd, c1 + o + 16, d, bv, one);
+      let x20 = initV<T>(upd, c2 + o, d, bv, one);
+      let x21 = initV<T>(upd, c2 + o + 16, d, bv, one);
+      let x30 = initV<T>(upd, c3 + o, d, bv, one);
+      let x31 = initV<T>(upd, c3 + o + 16, d, bv, one);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -254,18 +285,21 @@
         pa += tsB;
         pb += nB;
       }
-      const o = <usize>s * S;
       v128.store(c0 + o, x00);
-      v128.store(c0 + o, x01, 16);
+      v128.store(c0 + o + 16, x01);
       v128.store(c1 + o, x10);
-      v128.store(c1 + o, x11, 16);
+      v128.store(c1 + o + 16, x11);
       v128.store(c2 + o, x20);
-      v128.store(c2 + o, x21, 16);
+      v128.store(c2 + o + 16, x21);
       v128.store(c3 + o, x30);
-      v128.store(c3 + o, x31, 16);
+      v128.store(c3 + o + 16, x31);
     }
     for (; s + L <= n; s += L) {
-      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+      const o = <usize>s * S;
+      let x0 = initV<T>(upd, c0 + o, d, bv, one);
+      let x1 = initV<T>(upd, c1 + o, d, bv, one);
+      let x2 = initV<T>(upd, c2 + o, d, bv, one);
+      let x3 = initV<T>(upd, c3 + o, d, bv, one);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -277,7 +311,6 @@
         pa += tsB;
         pb += nB;
       }
-      const o = <usize>s * S;
       v128.store(c0 + o, x0);
       v128.store(c1 + o, x1);
       v128.store(c2 + o, x2);
@@ -285,7 +318,7 @@
     }
     for (; s < n; s++) {
       for (let i = 0; i < 4; i++) {
-        let sum = <T>0;
+        let sum = initS<T>(upd, c0 + <usize>i * nB + <usize>s * S, d, beta);
         let pa = ar + <usize>i * rsB;
         let pb = b + <usize>s * S;
         for (let t = 0; t < k; t++) {
@@ -304,8 +337,15 @@
     const c1 = c0 + nB;
     let s = 0;
     for (; s + 4 * L <= n; s += 4 * L) {
-      let x00 = zero, x01 = zero, x02 = zero, x03 = zero;
-      let x10 = zero, x11 = zero, x12 = zero, x13 = zero;
+      const o = <usize>s * S;
+      let x00 = initV<T>(upd, c0 + o, d, bv, one);
+      let x01 = initV<T>(upd, c0 + o + 16, d, bv, one);
+      let x02 = initV<T>(upd, c0 + o + 32, d, bv, one);
+      let x03 = initV<T>(upd, c0 + o + 48, d, bv, one);
+      let x10 = initV<T>(upd, c1 + o, d, bv, one);
+      let x11 = initV<T>(upd, c1 + o + 16, d, bv, one);
+      let x12 = initV<T>(upd, c1 + o + 32, d, bv, one);
+      let x13 = initV<T>(upd, c1 + o + 48, d, bv, one);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -326,18 +366,18 @@
         pa += tsB;
         pb += nB;
       }
-      const o = <usize>s * S;
       v128.store(c0 + o, x00);
-      v128.store(c0 + o, x01, 16);
-      v128.store(c0 + o, x02, 32);
-      v128.store(c0 + o, x03, 48);
+      v128.store(c0 + o + 16, x01);
+      v128.store(c0 + o + 32, x02);
+      v128.store(c0 + o + 48, x03);
       v128.store(c1 + o, x10);
-      v128.store(c1 + o, x11, 16);
-      v128.store(c1 + o, x12, 32);
-      v128.store(c1 + o, x13, 48);
+      v128.store(c1 + o + 16, x11);
+      v128.store(c1 + o + 32, x12);
+      v128.store(c1 + o + 48, x13);
     }
     for (; s + L <= n; s += L) {
-      let x0 = zero, x1 = zero;
+      let x0 = initV<T>(upd, c0 + <usize>s * S, d, bv, one);
+      let x1 = initV<T>(upd, c1 + <usize>s * S, d, bv, one);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -352,7 +392,7 @@
     }
     for (; s < n; s++) {
       for (let i = 0; i < 2; i++) {
-        let sum = <T>0;
+        let sum = initS<T>(upd, c0 + <usize>i * nB + <usize>s * S, d, beta);
         let pa = ar + <usize>i * rsB;
         let pb = b + <usize>s * S;
         for (let t = 0; t < k; t++) {
@@ -371,7 +411,8 @@
     const cr = c + <usize>r * nB;
     let s = 0;
     for (; s + 2 * L <= n; s += 2 * L) {
-      let x0 = zero, x1 = zero;
+      let x0 = initV<T>(upd, cr + <usize>s * S, d, bv, one);
+      let x1 = initV<T>(upd, cr + <usize>s * S + 16, d, bv, one);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -382,10 +423,10 @@
         pb += nB;
       }
       v128.store(cr + <usize>s * S, x0);
-      v128.store(cr + <usize>s * S, x1, 16);
+      v128.store(cr + <usize>s * S + 16, x1);
     }
     for (; s < n; s++) {
-      let sum = <T>0;
+      let sum = initS<T>(upd, cr + <usize>s * S, d, beta);
       let pa = ar;
       let pb = b + <usize>s * S;
       for (let t = 0; t < k; t++) {
@@ -733,6 +774,50 @@ const LEAKY_SLOPE: f64 = 0.01;
   }
 }
 
+/**
+ * Four byte values (the i32 lanes of `q`, all below 256) times `scale`, stored as T at `p`.
+ * float64: exact conversions and one rounded product, as in TypeScript. float32: the
+ * product of the byte and `scale` rounded to float32, in float32 arithmetic (exact
+ * conversions, so the TypeScript kernel gets the same bits from `fround(scale)`).
+ */
+@inline function widen4<T>(q: v128, sv: v128, p: usize): void {
+  if (sizeof<T>() == 8) {
+    v128.store(p, f64x2.mul(f64x2.convert_low_i32x4_s(q), sv));
+    v128.store(p, f64x2.mul(f64x2.convert_low_i32x4_s(v128.shuffle<i32>(q, q, 2, 3, 2, 3)), sv), 16);
+  } else {
+    v128.store(p, f32x4.mul(f32x4.convert_i32x4_s(q), sv));
+  }
+}
+
+/**
+ * A batch of byte inputs, widened: `x[j·n + i] = scale · src[order[start + j]·n + i]` for
+ * j < m, i < n (`order` holds u32 example indices). Sixteen bytes at a time.
+ */
+@inline function gatherBytes<T>(
+  m: i32, n: i32, src: usize, order: usize, start: i32, scale: f64, x: usize,
+): void {
+  const S = sizeof<T>();
+  const nv = n & ~15;
+  const sv = v128.splat<T>(<T>scale);
+  let out = x;
+  for (let j = 0; j < m; j++) {
+    const p = src + <usize>load<u32>(order + (<usize>(start + j) << 2)) * <usize>n;
+    let i = 0;
+    for (; i < nv; i += 16) {
+      const bytes = v128.load(p + <usize>i);
+      const lo = i16x8.extend_low_i8x16_u(bytes);
+      const hi = i16x8.extend_high_i8x16_u(bytes);
+      const o = out + <usize>i * S;
+      widen4<T>(i32x4.extend_low_i16x8_u(lo), sv, o);
+      widen4<T>(i32x4.extend_high_i16x8_u(lo), sv, o + 4 * S);
+      widen4<T>(i32x4.extend_low_i16x8_u(hi), sv, o + 8 * S);
+      widen4<T>(i32x4.extend_high_i16x8_u(hi), sv, o + 12 * S);
+    }
+    for (; i < n; i++) store<T>(out + <usize>i * S, <T>load<u8>(p + <usize>i) * <T>scale);
+    out += <usize>n * S;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Exports: one float64 and one float32 entry per kernel. Pointers are byte offsets.
 
@@ -756,16 +841,26 @@ export function gemmNT32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): 
   gemmNT<f32>(m, n, k, a, b, c);
 }
 export function gemmNN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f64>(m, n, k, a, k, 1, b, c);
+  gemmRows<f64>(m, n, k, a, k, 1, b, c, false, 1, c);
 }
 export function gemmNN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f32>(m, n, k, a, k, 1, b, c);
+  gemmRows<f32>(m, n, k, a, k, 1, b, c, false, 1, c);
 }
 export function gemmTN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f64>(m, n, k, a, 1, m, b, c);
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, false, 1, c);
 }
 export function gemmTN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f32>(m, n, k, a, 1, m, b, c);
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, false, 1, c);
+}
+export function gemmTNAdd64(
+  m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize,
+): void {
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, true, beta, cIn);
+}
+export function gemmTNAdd32(
+  m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize,
+): void {
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, true, beta, cIn);
 }
 export function biasActivate64(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
   biasActivate<f64>(act, m, n, z, b, a);
@@ -802,4 +897,14 @@ export function axpby64(len: i32, alpha: f64, x: usize, beta: f64, y: usize): vo
 }
 export function axpby32(len: i32, alpha: f64, x: usize, beta: f64, y: usize): void {
   axpby<f32>(len, alpha, x, beta, y);
+}
+export function gatherBytes64(
+  m: i32, n: i32, src: usize, order: usize, start: i32, scale: f64, x: usize,
+): void {
+  gatherBytes<f64>(m, n, src, order, start, scale, x);
+}
+export function gatherBytes32(
+  m: i32, n: i32, src: usize, order: usize, start: i32, scale: f64, x: usize,
+): void {
+  gatherBytes<f32>(m, n, src, order, start, scale, x);
 }
