@@ -9,7 +9,15 @@
 // Layout (see _kernels.ts): activations of layer l for m examples are an m × sizes[l]
 // row-major matrix, one example per row — the book's sizes[l] × m matrix, stored by columns.
 
-import { Act, type ActCode, type Buf, jsKernels, jsKernels32, type Kernels } from "./_kernels.ts";
+import {
+  Act,
+  type ActCode,
+  type Allocation,
+  type Buf,
+  jsKernels,
+  jsKernels32,
+  type Kernels,
+} from "./_kernels.ts";
 import type { ActivationName } from "./activations.ts";
 import type { CostName } from "./costs.ts";
 import type { PackedData } from "./dataset.ts";
@@ -97,6 +105,9 @@ export class Workspace {
   readonly #resident = new Map<Uint8Array, Uint8Array>();
   /** Whether masks were applied in the last forward pass. */
   #dropping = false;
+  /** Everything allocated, for `dispose`. */
+  readonly #alloc: Allocation;
+  #disposed = false;
 
   constructor(
     sizes: readonly number[],
@@ -149,6 +160,7 @@ export class Workspace {
     const orderLength = options.orderLength ?? 0;
     const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
     const alloc = kernels.allocateWith(lengths, totalBytes, orderLength + identityLength);
+    this.#alloc = alloc;
     const bufs = alloc.bufs;
     copies.forEach((c, i) => {
       const copy = alloc.bytes.subarray(byteOffsets[i]!, byteOffsets[i]! + c.length);
@@ -180,6 +192,16 @@ export class Workspace {
     this.state = Array.from({ length: nState }, () => take(2 * (L - 1)));
     this.backupW = take(L - 1);
     this.backupB = take(L - 1);
+  }
+
+  /**
+   * Hands the workspace's memory back to the kernels for the next workspace. Nothing of
+   * this workspace may be used afterwards: its arrays would alias the next one's.
+   */
+  dispose(): void {
+    if (this.#disposed) return; // a second release would hand out memory now in use
+    this.#disposed = true;
+    this.kernels.release(this.#alloc);
   }
 
   /** Copies the network's parameters into the workspace. */

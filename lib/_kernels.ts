@@ -49,11 +49,18 @@ export interface Kernels {
    */
   allocate(lengths: readonly number[]): Buf[];
   /**
-   * What `allocate(lengths)` returns, plus a zero-filled byte array of length `bytes` and a
-   * `Uint32Array` of length `words`, in the same memory: room for packed byte inputs and an
-   * order of examples, so that `gatherBytes` reads both where the kernels run.
+   * What `allocate(lengths)` returns, plus a zero-filled `Uint32Array` of length `words` and a
+   * byte array of length `bytes` (for the caller to fill: after a `release`, it may hold old
+   * bytes), in the same memory: room for an order of examples and packed byte inputs, so
+   * that `gatherBytes` reads both where the kernels run.
    */
   allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation;
+  /**
+   * Hands back an allocation from `allocateWith`, none of whose arrays may be used again:
+   * the WebAssembly kernels keep its memory (at most one, the largest) for the next one, so
+   * that the pages are not faulted in afresh. A no-op in the TypeScript kernels.
+   */
+  release(alloc: Allocation): void;
   /**
    * Whether kernel arguments must come from `allocate` (the WebAssembly kernels' memory). If
    * not, `gatherBytes` reads the caller's arrays where they are, and nothing need be copied.
@@ -328,6 +335,7 @@ export const jsKernels: Kernels = {
     bytes: new Uint8Array(bytes),
     words: new Uint32Array(words),
   }),
+  release: () => {},
   ownMemory: false,
   gemmNT,
   gemmNN,

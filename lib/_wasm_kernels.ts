@@ -109,6 +109,11 @@ function makeKernels(dtype: Dtype): Kernels {
   // Instances by memory, for views that `allocate` did not make itself (subarrays).
   const owners = new WeakMap<ArrayBufferLike, Entry>();
 
+  // The memory of the last released allocation, kept for the next one: a fresh memory costs
+  // a page fault on the first touch of every page (16 ms for MNIST's 31 MB of bytes).
+  let spare: { memory: WebAssembly.Memory; entry: Entry } | undefined;
+  const entries = new WeakMap<Entry, WebAssembly.Memory>();
+
   function allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation {
     const { module, heapBase } = wasmModule();
     let offset = heapBase;
@@ -119,12 +124,25 @@ function makeKernels(dtype: Dtype): Kernels {
       offset += byteLength;
     };
     for (const n of lengths) place(n * Arr.BYTES_PER_ELEMENT);
-    place(bytes);
     place(4 * words);
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(offset / PAGE)) });
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    const entry = {} as Entry;
-    for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
+    const bytesAt = Math.ceil(offset / ALIGN) * ALIGN;
+    place(bytes);
+    const pages = Math.max(1, Math.ceil(offset / PAGE));
+    let memory: WebAssembly.Memory, entry: Entry;
+    if (spare !== undefined) {
+      ({ memory, entry } = spare);
+      spare = undefined;
+      const have = memory.buffer.byteLength / PAGE;
+      if (have < pages) memory.grow(pages - have); // detaches the old views: all released
+      // Zero everything but the bytes, which the caller fills.
+      new Uint8Array(memory.buffer, heapBase, bytesAt - heapBase).fill(0);
+    } else {
+      memory = new WebAssembly.Memory({ initial: pages });
+      const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      entry = {} as Entry;
+      for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
+      entries.set(entry, memory);
+    }
     const buffer = memory.buffer as ArrayBuffer; // not shared: the module declares no threads
     owners.set(buffer, entry);
     const tag = <V extends Tagged>(view: V): V => {
@@ -134,9 +152,22 @@ function makeKernels(dtype: Dtype): Kernels {
     const i = lengths.length;
     return {
       bufs: lengths.map((n, i) => tag(new Arr(buffer, offsets[i], n))),
-      bytes: tag(new Uint8Array(buffer, offsets[i], bytes)),
-      words: tag(new Uint32Array(buffer, offsets[i + 1], words)),
+      words: tag(new Uint32Array(buffer, offsets[i], words)),
+      bytes: tag(new Uint8Array(buffer, offsets[i + 1], bytes)),
     };
+  }
+
+  const released = new WeakSet<Allocation>(); // a second release is ignored
+
+  function release(alloc: Allocation): void {
+    if (released.has(alloc)) return;
+    released.add(alloc);
+    const entry = (alloc.bufs[0] as Tagged | undefined)?.[OWNER] ?? (alloc.words as Tagged)[OWNER];
+    const memory = entry === undefined ? undefined : entries.get(entry);
+    if (memory === undefined || alloc.words.buffer !== memory.buffer) return; // not ours, or stale
+    if (spare === undefined || spare.memory.buffer.byteLength < memory.buffer.byteLength) {
+      spare = { memory, entry: entry! };
+    }
   }
 
   /** The instance whose memory holds `v` (reading `.buffer` costs more than the tag). */
@@ -165,6 +196,7 @@ function makeKernels(dtype: Dtype): Kernels {
     dtype,
     allocate: (lengths) => allocateWith(lengths, 0, 0).bufs,
     allocateWith,
+    release,
     ownMemory: true,
     gemmNT(m, n, k, a, b, c) {
       const e = entryOf("gemmNT", a);

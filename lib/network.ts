@@ -572,7 +572,6 @@ export class Network {
   async sgd(trainingData: Data, options: SgdOptions): Promise<History> {
     const cfg = trainConfig(this.sizes, trainingData, options, "Cannot train");
     const { n, miniBatchSize, rule } = cfg;
-    const o = options;
     const kernels: Kernels = selectKernels(cfg.backend, cfg.dtype);
     const ws = this.#workspace(Math.min(miniBatchSize, n), kernels, {
       dropout: cfg.dropout > 0,
@@ -581,6 +580,16 @@ export class Network {
       data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
       orderLength: n,
     });
+    try {
+      return await this.#train(ws, cfg, options);
+    } finally {
+      ws.dispose(); // its memory goes to the next workspace
+    }
+  }
+
+  // The training loop of `sgd`, on a workspace holding the parameters and the data.
+  async #train(ws: Workspace, cfg: TrainConfig, o: SgdOptions): Promise<History> {
+    const { n, miniBatchSize, rule } = cfg;
     ws.loadParams(this.weights, this.biases);
     this.#regularization = { kind: rule.regularization, lambda: rule.lambda, dropout: cfg.dropout };
     // Dropout masks come from their own generator, seeded from the run's.
@@ -787,7 +796,11 @@ export class Network {
       { data: [src] },
     );
     ws.loadParams(this.weights, this.biases);
-    return measure(ws, src, false).correct;
+    try {
+      return measure(ws, src, false).correct;
+    } finally {
+      ws.dispose();
+    }
   }
 
   /**
@@ -825,7 +838,11 @@ export class Network {
       { data: [src] },
     );
     ws.loadParams(this.weights, this.biases);
-    return measure(ws, src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
+    try {
+      return measure(ws, src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
+    } finally {
+      ws.dispose();
+    }
   }
 
   /**

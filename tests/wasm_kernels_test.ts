@@ -196,6 +196,35 @@ Deno.test("gatherBytes() widens the chosen rows exactly, in every kernel set", a
   }
 });
 
+Deno.test("a released allocation's memory is reused, zeroed, and handed out once", () => {
+  const k = wasmKernels("float32");
+  const a = k.allocateWith([100, 7], 5000, 30);
+  a.bufs.forEach((b) => b.fill(3));
+  a.words.fill(9);
+  k.release(a);
+  // Smaller: the same memory, with every float and word zeroed again.
+  const b = k.allocateWith([50], 1000, 10);
+  assert.equal(b.bufs[0]!.buffer, a.bufs[0]!.buffer);
+  assert.ok(b.bufs[0]!.every((v) => v === 0) && b.words.every((v) => v === 0));
+  // While b is live, a new allocation gets memory of its own, and so does one after a
+  // second release of a (ignored: the memory is b's now).
+  k.release(a);
+  const c = k.allocateWith([50], 1000, 10);
+  assert.notEqual(c.bufs[0]!.buffer, b.bufs[0]!.buffer);
+  // Larger after a release: the memory grows, and the new views work in the kernels.
+  k.release(b);
+  const big = 40_000;
+  const d = k.allocateWith([4, 4, 4], big * 4, 2);
+  assert.equal(d.bytes.length, big * 4);
+  d.bytes.fill(2);
+  d.words.set([big - 1, 0]);
+  const [x] = k.allocateWith([8], 0, 0).bufs;
+  assert.throws(() => k.gatherBytes(2, 4, d.bytes, d.words, 0, 0.5, x!), /different memories/);
+  const [x2] = d.bufs;
+  k.gatherBytes(1, 4, d.bytes, d.words, 0, 0.5, x2!);
+  assert.deepEqual(Array.from(x2!), [1, 1, 1, 1]);
+});
+
 Deno.test("wasm kernels accept subarrays at any element offset", () => {
   for (const dtype of DTYPES) {
     const k = wasmKernels(dtype);
