@@ -8,12 +8,23 @@
 import { Act, type Buf, jsKernels, type Kernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 
-const quick = Deno.args.includes("--quick");
-// Other programs share the machine: each figure is the best of many short measurements,
-// taken in several passes over the whole table so that a busy stretch spoils only one pass.
-const TARGET_MS = quick ? 2 : 4; // per measurement
-const REPEATS = quick ? 10 : 20; // per pass
-const PASSES = quick ? 1 : 4;
+/**
+ * How long to measure. Other programs share the machine: each figure is the best of many
+ * short measurements, taken in several passes over the whole table so that a busy stretch
+ * spoils only one pass.
+ */
+export interface KernelBenchSettings {
+  /** Milliseconds per measurement. */
+  readonly targetMs: number;
+  /** Measurements per pass. */
+  readonly repeats: number;
+  /** Passes over the table. */
+  readonly passes: number;
+}
+
+/** The standalone run's settings, and `--quick`'s. */
+export const FULL: KernelBenchSettings = { targetMs: 4, repeats: 20, passes: 4 };
+export const QUICK: KernelBenchSettings = { targetMs: 2, repeats: 10, passes: 1 };
 
 const backends: [string, Kernels][] = [
   ["js f64", jsKernels],
@@ -179,22 +190,22 @@ function axpby(len: number): Case {
   };
 }
 
-/** Seconds per call: calibrated to TARGET_MS, best of REPEATS. */
-function time(call: () => void): number {
+/** Seconds per call: calibrated to `targetMs`, best of `repeats`. */
+function time(call: () => void, { targetMs, repeats }: KernelBenchSettings): number {
   call();
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) call();
     const ms = performance.now() - t0;
-    if (ms >= TARGET_MS / 4) {
-      reps = Math.max(1, Math.round(reps * TARGET_MS / ms));
+    if (ms >= targetMs / 4) {
+      reps = Math.max(1, Math.round(reps * targetMs / ms));
       break;
     }
     reps *= 4;
   }
   let best = Infinity;
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) call();
     best = Math.min(best, (performance.now() - t0) / reps);
@@ -220,89 +231,103 @@ const rows: [Case, Case][] = [
   [axpby(23520), axpby(BIG * BIG)],
 ];
 
-const results = new Map<Case, number[]>();
-const calls = new Map<Case, (() => void)[]>();
-for (let pass = 0; pass < PASSES; pass++) {
-  for (const pair of rows) {
-    for (const c of pair) {
-      if (!calls.has(c)) calls.set(c, backends.map(([, k]) => c.make(k)));
-      const rates = calls.get(c)!.map((call) => c.flops / time(call) / 1e9);
-      const prev = results.get(c);
-      results.set(c, prev ? rates.map((r, i) => Math.max(r, prev[i]!)) : rates);
-    }
-  }
-}
-
-/** One training step on a mini-batch of 10 for [784, 30, 10]: every kernel call, in order. */
+/**
+ * One training step of [784, 30, 10] on a mini-batch of 10, kernel call by kernel call as
+ * `sgd` makes them with plain gradient descent: gather and widen the bytes, forward,
+ * backward to the deltas, then the fused update (biases, deltas scaled by −η/m, weights).
+ */
 function miniBatchStep(K: Kernels): () => void {
-  const [x, w1, b1, z1, a1, w2, b2, z2, a2, y, d2, d1, nw1, nb1, nw2, nb2] = filled(K, [
-    7840,
-    23520,
-    30,
-    300,
-    300,
-    300,
-    10,
-    100,
-    100,
-    100,
-    100,
-    300,
-    23520,
-    30,
-    300,
-    10,
-  ]);
   const m = 10;
+  const { bufs, bytes, words } = K.allocateWith(
+    [7840, 23520, 30, 300, 300, 300, 10, 100, 100, 100, 100, 300, 30, 10, 23520, 300],
+    EXAMPLES * PIXELS,
+    m,
+  );
+  const [x, w1, b1, z1, a1, w2, b2, z2, a2, y, d2, d1, nb1, nb2, w1n, w2n] = bufs;
+  let seed = 3;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (const b of bufs) for (let i = 0; i < b.length; i++) b[i] = next() / 2 ** 32 - 0.5;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = next() >>> 24;
+  const weights = [w1!, w2!], spare = [w1n!, w2n!];
   return () => {
-    K.gemmNT(m, 30, 784, x!, w1!, z1!);
+    for (let j = 0; j < m; j++) words[j] = next() % EXAMPLES;
+    K.gatherBytes(m, PIXELS, bytes, words, 0, 1 / 255, x!);
+    K.gemmNT(m, 30, 784, x!, weights[0]!, z1!);
     K.biasActivate(Act.sigmoid, m, 30, z1!, b1!, a1!);
-    K.gemmNT(m, 10, 30, a1!, w2!, z2!);
+    K.gemmNT(m, 10, 30, a1!, weights[1]!, z2!);
     K.biasActivate(Act.sigmoid, m, 10, z2!, b2!, a2!);
     K.sub(m * 10, a2!, y!, d2!);
     K.activationPrimeMul(Act.sigmoid, m * 10, z2!, a2!, d2!);
     K.columnSums(m, 10, d2!, nb2!);
-    K.gemmTN(10, 30, m, d2!, a1!, nw2!);
-    K.gemmNN(m, 30, 10, d2!, w2!, d1!);
+    K.gemmNN(m, 30, 10, d2!, weights[1]!, d1!);
     K.activationPrimeMul(Act.sigmoid, m * 30, z1!, a1!, d1!);
     K.columnSums(m, 30, d1!, nb1!);
-    K.gemmTN(30, 784, m, d1!, x!, nw1!);
-    K.axpby(23520, -1e-4, nw1!, 1, w1!);
     K.axpby(30, -1e-4, nb1!, 1, b1!);
-    K.axpby(300, -1e-4, nw2!, 1, w2!);
     K.axpby(10, -1e-4, nb2!, 1, b2!);
+    K.axpby(m * 10, -1e-4, d2!, 0, d2!);
+    K.axpby(m * 30, -1e-4, d1!, 0, d1!);
+    K.gemmTNAdd(10, 30, m, d2!, a1!, 1, weights[1]!, spare[1]!);
+    K.gemmTNAdd(30, 784, m, d1!, x!, 1, weights[0]!, spare[0]!);
+    for (let l = 0; l < 2; l++) [weights[l], spare[l]] = [spare[l]!, weights[l]!];
   };
 }
-const stepFlops = 2 * 10 * (30 * 784 * 2 + 10 * 30 * 3) + 2 * (23520 + 30 + 300 + 10);
-const steps = backends.map(([, k]) => miniBatchStep(k));
-const stepTimes = steps.map(() => Infinity);
-for (let pass = 0; pass < PASSES; pass++) {
-  steps.forEach((step, i) => stepTimes[i] = Math.min(stepTimes[i]!, time(step)));
+/** Flops of one step: the products, plus one per element for the rest (nominal). */
+const STEP_FLOPS = 2 * 10 * (30 * 784 * 2 + 10 * 30 * 3) + 2 * (300 + 100 + 40) + 7840;
+
+/**
+ * The table: each kernel's GFLOP/s on the real shapes beside a large problem, for the
+ * TypeScript kernels and the WebAssembly kernels in float64 and float32, and the time of one
+ * whole mini-batch step.
+ */
+export function kernelReport(settings: KernelBenchSettings = FULL): string {
+  const { passes, repeats } = settings;
+  const results = new Map<Case, number[]>();
+  const calls = new Map<Case, (() => void)[]>();
+  for (let pass = 0; pass < passes; pass++) {
+    for (const pair of rows) {
+      for (const c of pair) {
+        if (!calls.has(c)) calls.set(c, backends.map(([, k]) => c.make(k)));
+        const rates = calls.get(c)!.map((call) => c.flops / time(call, settings) / 1e9);
+        const prev = results.get(c);
+        results.set(c, prev ? rates.map((r, i) => Math.max(r, prev[i]!)) : rates);
+      }
+    }
+  }
+  const steps = backends.map(([, k]) => miniBatchStep(k));
+  const stepTimes = steps.map(() => Infinity);
+  for (let pass = 0; pass < passes; pass++) {
+    steps.forEach((step, i) => stepTimes[i] = Math.min(stepTimes[i]!, time(step, settings)));
+  }
+  const out: string[] = [];
+  const fmt = (v: number) => v.toFixed(2).padStart(8);
+  const names = backends.map(([n]) => n.padStart(8)).join(" ");
+  out.push(
+    `Kernel GFLOP/s, best of ${passes * repeats} (elementwise kernels: nominal flops per element)`,
+  );
+  out.push(
+    `${"kernel".padEnd(21)} ${"real shape".padEnd(11)} ${names} │ ${"large".padEnd(11)} ${names}`,
+  );
+  for (const [real, big] of rows) {
+    const r = results.get(real)!.map(fmt).join(" ");
+    const b = results.get(big)!.map(fmt).join(" ");
+    out.push(
+      `${real.kernel.padEnd(21)} ${real.shape.padEnd(11)} ${r} │ ${big.shape.padEnd(11)} ${b}`,
+    );
+  }
+  out.push(
+    `\nOne mini-batch step of [784, 30, 10], m = 10, as sgd makes it (gather, forward, backward, fused update: ${STEP_FLOPS} flops):`,
+  );
+  for (let i = 0; i < backends.length; i++) {
+    const s = stepTimes[i]!;
+    out.push(
+      `  ${backends[i]![0].padEnd(9)} ${(s * 1e6).toFixed(1).padStart(7)} µs  ${
+        fmt(STEP_FLOPS / s / 1e9)
+      } GFLOP/s  ${(stepTimes[0]! / s).toFixed(1).padStart(5)}× js`,
+    );
+  }
+  return out.join("\n");
 }
 
-const fmt = (v: number) => v.toFixed(2).padStart(8);
-const names = backends.map(([n]) => n.padStart(8)).join(" ");
-console.log(
-  `GFLOP/s, best of ${PASSES * REPEATS} (elementwise kernels: nominal flops per element)`,
-);
-console.log(
-  `${"kernel".padEnd(21)} ${"real shape".padEnd(11)} ${names} │ ${"large".padEnd(11)} ${names}`,
-);
-for (const [real, big] of rows) {
-  const r = results.get(real)!.map(fmt).join(" ");
-  const b = results.get(big)!.map(fmt).join(" ");
-  console.log(
-    `${real.kernel.padEnd(21)} ${real.shape.padEnd(11)} ${r} │ ${big.shape.padEnd(11)} ${b}`,
-  );
-}
-console.log(
-  `\nOne mini-batch step of [784, 30, 10], m = 10 (forward, backward, update: ${stepFlops} flops):`,
-);
-for (let i = 0; i < backends.length; i++) {
-  const s = stepTimes[i]!;
-  console.log(
-    `  ${backends[i]![0].padEnd(9)} ${(s * 1e6).toFixed(1).padStart(7)} µs  ${
-      fmt(stepFlops / s / 1e9)
-    } GFLOP/s  ${(stepTimes[0]! / s).toFixed(1).padStart(5)}× js`,
-  );
+if (import.meta.main) {
+  console.log(kernelReport(Deno.args.includes("--quick") ? QUICK : FULL));
 }

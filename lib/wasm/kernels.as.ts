@@ -247,6 +247,98 @@
   const rsB = <usize>rs * S;
   const tsB = <usize>ts * S;
   const nB = <usize>n * S;
+  // Main region: column blocks of 6 vectors in the outer loop, so that the slice of B they
+  // read (k rows of 6 vectors) stays in L1 while every pair of rows of C passes over it.
+  const W = 6 * L;
+  const s0 = n - n % W; // the columns left to the narrower blocks below
+  for (let s = 0; s < s0; s += W) {
+    const o = <usize>s * S;
+    const bs = b + o;
+    let r = 0;
+    for (; r + 2 <= m; r += 2) {
+      const c0 = c + <usize>r * nB + o;
+      const c1 = c0 + nB;
+      let x00 = initV<T>(upd, c0, d, bv, one);
+      let x01 = initV<T>(upd, c0 + 16, d, bv, one);
+      let x02 = initV<T>(upd, c0 + 32, d, bv, one);
+      let x03 = initV<T>(upd, c0 + 48, d, bv, one);
+      let x04 = initV<T>(upd, c0 + 64, d, bv, one);
+      let x05 = initV<T>(upd, c0 + 80, d, bv, one);
+      let x10 = initV<T>(upd, c1, d, bv, one);
+      let x11 = initV<T>(upd, c1 + 16, d, bv, one);
+      let x12 = initV<T>(upd, c1 + 32, d, bv, one);
+      let x13 = initV<T>(upd, c1 + 48, d, bv, one);
+      let x14 = initV<T>(upd, c1 + 64, d, bv, one);
+      let x15 = initV<T>(upd, c1 + 80, d, bv, one);
+      let pa = a + <usize>r * rsB;
+      let pb = bs;
+      for (let t = 0; t < k; t++) {
+        const u = v128.load_splat<T>(pa);
+        const v = v128.load_splat<T>(pa + rsB);
+        let y = v128.load(pb);
+        x00 = madd<T>(x00, u, y);
+        x10 = madd<T>(x10, v, y);
+        y = v128.load(pb, 16);
+        x01 = madd<T>(x01, u, y);
+        x11 = madd<T>(x11, v, y);
+        y = v128.load(pb, 32);
+        x02 = madd<T>(x02, u, y);
+        x12 = madd<T>(x12, v, y);
+        y = v128.load(pb, 48);
+        x03 = madd<T>(x03, u, y);
+        x13 = madd<T>(x13, v, y);
+        y = v128.load(pb, 64);
+        x04 = madd<T>(x04, u, y);
+        x14 = madd<T>(x14, v, y);
+        y = v128.load(pb, 80);
+        x05 = madd<T>(x05, u, y);
+        x15 = madd<T>(x15, v, y);
+        pa += tsB;
+        pb += nB;
+      }
+      v128.store(c0, x00);
+      v128.store(c0 + 16, x01);
+      v128.store(c0 + 32, x02);
+      v128.store(c0 + 48, x03);
+      v128.store(c0 + 64, x04);
+      v128.store(c0 + 80, x05);
+      v128.store(c1, x10);
+      v128.store(c1 + 16, x11);
+      v128.store(c1 + 32, x12);
+      v128.store(c1 + 48, x13);
+      v128.store(c1 + 64, x14);
+      v128.store(c1 + 80, x15);
+    }
+    if (r < m) {
+      const c0 = c + <usize>r * nB + o;
+      let x00 = initV<T>(upd, c0, d, bv, one);
+      let x01 = initV<T>(upd, c0 + 16, d, bv, one);
+      let x02 = initV<T>(upd, c0 + 32, d, bv, one);
+      let x03 = initV<T>(upd, c0 + 48, d, bv, one);
+      let x04 = initV<T>(upd, c0 + 64, d, bv, one);
+      let x05 = initV<T>(upd, c0 + 80, d, bv, one);
+      let pa = a + <usize>r * rsB;
+      let pb = bs;
+      for (let t = 0; t < k; t++) {
+        const u = v128.load_splat<T>(pa);
+        x00 = madd<T>(x00, u, v128.load(pb, 0));
+        x01 = madd<T>(x01, u, v128.load(pb, 16));
+        x02 = madd<T>(x02, u, v128.load(pb, 32));
+        x03 = madd<T>(x03, u, v128.load(pb, 48));
+        x04 = madd<T>(x04, u, v128.load(pb, 64));
+        x05 = madd<T>(x05, u, v128.load(pb, 80));
+        pa += tsB;
+        pb += nB;
+      }
+      v128.store(c0, x00);
+      v128.store(c0 + 16, x01);
+      v128.store(c0 + 32, x02);
+      v128.store(c0 + 48, x03);
+      v128.store(c0 + 64, x04);
+      v128.store(c0 + 80, x05);
+    }
+  }
+  // Columns s0 … n: blocks of 4 rows, then 2, then 1.
   let r = 0;
   for (; r + 4 <= m; r += 4) {
     const ar = a + <usize>r * rsB;
@@ -254,7 +346,7 @@
     const c1 = c0 + nB;
     const c2 = c1 + nB;
     const c3 = c2 + nB;
-    let s = 0;
+    let s = s0;
     for (; s + 2 * L <= n; s += 2 * L) {
       const o = <usize>s * S;
       let x00 = initV<T>(upd, c0 + o, d, bv, one);
@@ -335,7 +427,7 @@
     const ar = a + <usize>r * rsB;
     const c0 = c + <usize>r * nB;
     const c1 = c0 + nB;
-    let s = 0;
+    let s = s0;
     for (; s + 4 * L <= n; s += 4 * L) {
       const o = <usize>s * S;
       let x00 = initV<T>(upd, c0 + o, d, bv, one);
@@ -409,7 +501,7 @@
     // The last row when m is odd.
     const ar = a + <usize>r * rsB;
     const cr = c + <usize>r * nB;
-    let s = 0;
+    let s = s0;
     for (; s + 2 * L <= n; s += 2 * L) {
       let x0 = initV<T>(upd, cr + <usize>s * S, d, bv, one);
       let x1 = initV<T>(upd, cr + <usize>s * S + 16, d, bv, one);
@@ -512,10 +604,43 @@ const LN2_LO: f64 = 1.9082149292705877e-10; // ln 2 − LN2_HI, rounded
   return f64x2.add(y, f64x2.mul(y2, expTail(y, y2)));
 }
 
-/** `σ(v) = 1/(1 + e^{−v})`, the same formula per sign as the TypeScript kernel. */
-@inline function sigmoid2(v: v128): v128 {
+/**
+ * `e^x` for x ≤ 0 to a relative error below 3e-9, for results that are rounded to float32
+ * (half an ulp of float32 is 3e-8): a degree-8 polynomial after the same reduction as
+ * `exp2v`, without its compensated sums. Below −104, e^x rounds to 0 in float32 anyway.
+ */
+@inline function expNeg32(x0: v128): v128 {
+  const x = f64x2.pmax(x0, f64x2.splat(-104.0));
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
+  const r = f64x2.sub(
+    f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))),
+    f64x2.mul(k, f64x2.splat(LN2_LO)),
+  );
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const p0 = f64x2.add(f64x2.splat(1.0), r);
+  const p1 = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const p2 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const p3 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const q = f64x2.add(
+    f64x2.add(p1, f64x2.mul(p2, r2)),
+    f64x2.mul(f64x2.add(p3, f64x2.mul(f64x2.splat(1.0 / 40320.0), r2)), r4),
+  );
+  const y = f64x2.add(p0, f64x2.mul(r2, q));
+  // 2^k for −151 ≤ k ≤ 0: a normal double, built in its exponent bits.
+  const ki = i32x4.trunc_sat_f64x2_s_zero(k);
+  const scale = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(ki), i64x2.splat(1023)), 52);
+  return f64x2.mul(y, scale);
+}
+
+/**
+ * `σ(v) = 1/(1 + e^{−v})`, the same formula per sign as the TypeScript kernel. For float32
+ * results (T = f32) e^{−|v|} comes from `expNeg32`, which is accurate enough for them.
+ */
+@inline function sigmoid2<T>(v: v128): v128 {
   const one = f64x2.splat(1.0);
-  const e = exp2v(f64x2.neg(f64x2.abs(v))); // e^{−|v|} ≤ 1, never overflows
+  const nv = f64x2.neg(f64x2.abs(v));
+  const e = sizeof<T>() == 4 ? expNeg32(nv) : exp2v(nv); // e^{−|v|} ≤ 1, never overflows
   const r = f64x2.div(one, f64x2.add(one, e));
   // v ≥ 0: 1/(1 + e^{−v}); v < 0: e^{v}/(1 + e^{v}), which keeps its relative precision
   // where 1 − 1/(1 + e^{v}) would cancel.
@@ -543,9 +668,9 @@ const IDENTITY = 4;
 const LEAKY_SLOPE: f64 = 0.01;
 
 /** The activation `f(v)` with the codes of `Act` in lib/_kernels.ts. */
-@inline function activate2(act: i32, v: v128): v128 {
+@inline function activate2<T>(act: i32, v: v128): v128 {
   const zero = f64x2.splat(0.0);
-  if (act == SIGMOID) return sigmoid2(v);
+  if (act == SIGMOID) return sigmoid2<T>(v);
   if (act == TANH) return tanh2(v);
   if (act == RELU) return v128.bitselect(v, zero, f64x2.gt(v, zero));
   if (act == LEAKY_RELU) {
@@ -598,13 +723,13 @@ const LEAKY_SLOPE: f64 = 0.01;
       const p = o + <usize>i * S;
       const v = f64x2.add(loadPair<T>(z + p), loadPair<T>(b + <usize>i * S));
       storePair<T>(z + p, v);
-      storePair<T>(a + p, activate2(act, v));
+      storePair<T>(a + p, activate2<T>(act, v));
     }
     if (i < n) {
       const p = o + <usize>i * S;
       const v = f64x2.add(loadOne<T>(z + p), loadOne<T>(b + <usize>i * S));
       storeOne<T>(z + p, v);
-      storeOne<T>(a + p, activate2(act, v));
+      storeOne<T>(a + p, activate2<T>(act, v));
     }
   }
 }
