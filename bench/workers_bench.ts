@@ -51,19 +51,21 @@ self.onmessage = (e) => {
       }
     }
     seen = Atomics.load(c, 0);
+    if (c[1] < 0) break;
+    // Claim job \`seen\` (word 10 holds the number of the job still to be claimed) unless the
+    // main thread took it back: a claim names the job, so a late worker cannot claim the next
+    // one. Its operation and arguments are read only after the claim.
+    if (mode === "hybrid" && Atomics.compareExchange(c, 10, seen, -seen) !== seen) continue;
     const op = c[1];
-    if (op < 0) break;
-    // Claim the job (state 1 → 2) unless the main thread took it back already.
-    if (mode === "hybrid" && Atomics.compareExchange(c, 10, 1, 2) !== 1) continue;
     if (op > 0) {
       const name = ops[op - 1];
       if (name.startsWith("axpby")) fns[op - 1](c[2], f64[0], c[3], f64[1], c[4]);
       else fns[op - 1](c[2], c[3], c[4], c[5], c[6], c[7]);
     }
-    if (mode === "hybrid") Atomics.store(c, 10, 3);
     Atomics.store(c, 9, seen);
     if (mode === "wait") Atomics.notify(c, 9);
   }
+  self.postMessage("stopped");
 };`;
 
 type Mode = "spin" | "wait" | "hybrid";
@@ -88,7 +90,7 @@ function post(op: string, args: number[], alpha = 0, beta = 0): void {
   f64ctl[1] = beta;
   ctl[1] = op === "" ? 0 : OPS.indexOf(op) + 1;
   if (mode === "hybrid") {
-    Atomics.store(ctl, 10, 1);
+    Atomics.store(ctl, 10, job + 1); // claimable: this job's number
     pending = op === ""
       ? () => {}
       : op.startsWith("axpby")
@@ -101,8 +103,8 @@ function post(op: string, args: number[], alpha = 0, beta = 0): void {
 function join(): void {
   if (mode === "hybrid") {
     // Not claimed yet (the worker sleeps or was descheduled): do it here.
-    if (Atomics.compareExchange(ctl, 10, 1, 4) === 1) pending!();
-    else while (Atomics.load(ctl, 10) !== 3);
+    if (Atomics.compareExchange(ctl, 10, job, 0) === job) pending!();
+    else while (Atomics.load(ctl, 9) !== job);
   } else if (mode === "spin") { while (Atomics.load(ctl, 9) !== job); }
   else while (Atomics.load(ctl, 9) !== job) Atomics.wait(ctl, 9, job - 1);
 }
@@ -236,8 +238,12 @@ for (const m of modes) {
       );
     }
   }
-  ctl[1] = -1; // stop
+  // Stop, and wait until the worker has: a worker still looking at the control block would
+  // run the next mode's jobs too.
+  const stopped = new Promise((res) => (worker.onmessage = res));
+  ctl[1] = -1;
   Atomics.store(ctl, 0, ++job);
   Atomics.notify(ctl, 0);
+  await stopped;
   worker.terminate();
 }
