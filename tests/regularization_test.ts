@@ -180,6 +180,37 @@ Deno.test("dropout in sgd() is seeded, and dropout 0 is plain sgd", async () => 
   assert.deepEqual(await run({ dropout: 0 }), await run({}));
 });
 
+Deno.test("with dropout, sgd()'s fused step equals the unfused one (momentum with μ = 0)", async (t) => {
+  // Plain gradient descent adds the weight gradient straight into the weights, from the
+  // dropped activations; momentum with μ = 0 takes the same step through the stored
+  // gradient and a separate update. The same seed gives the same masks to both.
+  const sizes = [6, 9, 7, 3];
+  const data = packData(
+    dataset(5, sizes, 30).map((e) => e[0]),
+    Array.from({ length: 30 }, (_, i) => i % 3),
+    3,
+  );
+  for (
+    const [backend, dtype, tol] of [["js", "float64", 1e-12], ["wasm", "float64", 1e-12]] as const
+  ) {
+    await t.step(`${backend} ${dtype}`, async () => {
+      const run = async (extra: Record<string, unknown>) => {
+        const net = new Network(sizes, { seed: 6 });
+        const options = { epochs: 3, miniBatchSize: 4, eta: 0.8, seed: 9, dropout: 0.4 };
+        await net.sgd(data, { ...options, backend, dtype, ...extra });
+        return snapshot(net);
+      };
+      const fused = await run({ lambda: 2 });
+      const unfused = await run({ lambda: 2, optimizer: "momentum", mu: 0 });
+      const start = snapshot(new Network(sizes, { seed: 6 }));
+      fused.forEach((p, k) => {
+        assert.ok(maxRelDiff(p, unfused[k]!) < tol, `parameter ${k}`);
+        assert.ok(maxRelDiff(p, start[k]!) > 1e-3, `parameter ${k} moved`);
+      });
+    });
+  }
+});
+
 Deno.test("bad regularization options give a clear error and change nothing", async (t) => {
   const net = new Network([2, 2], { seed: 1 });
   const good: Example[] = [[[0, 1], [1, 0]]];
