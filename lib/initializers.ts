@@ -6,6 +6,7 @@
  */
 
 import { typeName } from "./_util.ts";
+import { checkSizes } from "./_validate.ts";
 import { Matrix } from "./matrix.ts";
 import { Random } from "./random.ts";
 
@@ -37,19 +38,6 @@ export const initializerNames: readonly InitializerName[] = Object.freeze([
   "xavier",
   "he",
 ]);
-
-function checkSizes(sizes: readonly number[], where: string): void {
-  if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new TypeError(
-      `${where}: sizes is ${typeName(sizes)}, expected an array of at least 2 layer sizes`,
-    );
-  }
-  sizes.forEach((s, l) => {
-    if (!Number.isInteger(s) || s < 1) {
-      throw new RangeError(`${where}: sizes[${l}] is ${String(s)}, expected a positive integer`);
-    }
-  });
-}
 
 /**
  * Draws biases, then weights, layer by layer: bias entries from `bias()` and the weights into

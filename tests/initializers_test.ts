@@ -92,6 +92,10 @@ Deno.test("new Network() draws with the chosen initialiser, N(0, 1) by default",
   assert.throws(() => initializerByName("zeros" as "he"), /Unknown initializer "zeros"/);
   assert.throws(
     () => heWeightInitializer([3], new Random(1)),
-    /expected an array of at least 2 layer sizes/,
+    /sizes has 1 layer, expected at least 2 \(input and output\)/,
+  );
+  assert.throws(
+    () => heWeightInitializer([3, 0], new Random(1)),
+    /sizes\[1\] is 0, expected a positive integer/,
   );
 });
