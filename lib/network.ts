@@ -771,6 +771,21 @@ export class Network {
     });
   }
 
+  // `measure` over a whole source, in a workspace of its own (float64, chunks of up to 256).
+  #measureOnce(src: Source, withCost: boolean): ReturnType<typeof measure> {
+    const ws = this.#workspace(
+      Math.max(1, Math.min(256, sourceLength(src))),
+      selectKernels("wasm", "float64"),
+      { data: [src] },
+    );
+    try {
+      ws.loadParams(this.weights, this.biases);
+      return measure(ws, src, withCost);
+    } finally {
+      ws.dispose();
+    }
+  }
+
   /**
    * Number of test inputs for which the network's most active output neuron is the right
    * class (the book's `evaluate`, network2.py's `accuracy`).
@@ -790,17 +805,7 @@ export class Network {
    */
   evaluate(testData: Data): number {
     const src = toSource(this.sizes, testData, "Cannot evaluate", "test", false);
-    const ws = this.#workspace(
-      Math.max(1, Math.min(256, sourceLength(src))),
-      selectKernels("wasm", "float64"),
-      { data: [src] },
-    );
-    ws.loadParams(this.weights, this.biases);
-    try {
-      return measure(ws, src, false).correct;
-    } finally {
-      ws.dispose();
-    }
+    return this.#measureOnce(src, false).correct;
   }
 
   /**
@@ -832,17 +837,7 @@ export class Network {
       ? "L2"
       : checkChoice(o.regularization, "regularization", where, ["L2", "L1"] as const);
     const src = toSource(this.sizes, data, where, "the", true);
-    const ws = this.#workspace(
-      Math.max(1, Math.min(256, sourceLength(src))),
-      selectKernels("wasm", "float64"),
-      { data: [src] },
-    );
-    ws.loadParams(this.weights, this.biases);
-    try {
-      return measure(ws, src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
-    } finally {
-      ws.dispose();
-    }
+    return this.#measureOnce(src, true).cost + this.#penalty(sourceLength(src), { kind, lambda });
   }
 
   /**

@@ -122,16 +122,18 @@ Deno.test("wasm gemmNT(), gemmNN(), gemmTN() match the TypeScript kernels", asyn
   }
 });
 
+/** Every kernel set, TypeScript and WebAssembly, in both float types. */
+const ALL_SETS: [string, Kernels][] = [
+  ["js float64", jsKernels],
+  ["js float32", jsKernels32],
+  ["wasm float64", wasmKernels("float64")],
+  ["wasm float32", wasmKernels("float32")],
+];
+
 Deno.test("gemmTNAdd() adds Aᵀ·B to β·C_in, into another buffer or in place, in every kernel set", async (t) => {
   // Reference: the product by gemmTN in float64, then β·C_in + product; both kernel sets must
   // match it, the TypeScript one as closely as the WebAssembly one.
-  const sets: [string, Kernels][] = [
-    ["js float64", jsKernels],
-    ["js float32", jsKernels32],
-    ["wasm float64", wasmKernels("float64")],
-    ["wasm float32", wasmKernels("float32")],
-  ];
-  for (const [name, k] of sets) {
+  for (const [name, k] of ALL_SETS) {
     await t.step(name, () => {
       const rnd = new Random(19);
       for (const [m, n, kk] of SHAPES) {
@@ -163,13 +165,7 @@ Deno.test("gemmTNAdd() adds Aᵀ·B to β·C_in, into another buffer or in place
 Deno.test("gatherBytes() widens the chosen rows exactly, in every kernel set", async (t) => {
   // float64: byte · scale in float64. float32: byte · fround(scale), rounded to float32 (the
   // product of two float32 values is exact in float64, so fround of it is float32's product).
-  const sets: [string, Kernels][] = [
-    ["js float64", jsKernels],
-    ["js float32", jsKernels32],
-    ["wasm float64", wasmKernels("float64")],
-    ["wasm float32", wasmKernels("float32")],
-  ];
-  for (const [name, k] of sets) {
+  for (const [name, k] of ALL_SETS) {
     await t.step(name, () => {
       const rnd = new Random(23);
       for (const n of [784, 1, 15, 16, 17, 33, 50]) {
