@@ -5,13 +5,14 @@
  * network and cost with a hand-written backprop step.
  *
  * Prints a markdown table on stdout (each figure also as a ratio to the best TensorFlow.js
- * figure for the same network and mini-batch size) and writes the figures to
- * `bench/results.json`.
+ * figure for the same network and mini-batch size), whether each speed target of the issues
+ * is met, and the kernel GFLOP/s table of `kernels_bench.ts`; writes the figures and the
+ * targets to `bench/results.json`.
  *
  *     deno task bench [--seconds 3] [--json bench/results.json] [--random-data]
+ *                     [--kernel-passes 2]
  *
- * To add a row, add an entry to `implementations()` (e.g. our matrix path with
- * `backend: "wasm"` once `sgd` has that option); to add a column, add an entry to `CASES`.
+ * To add a row, add an entry to `implementations()`; to add a column, add an entry to `CASES`.
  *
  * @module
  */
@@ -556,6 +557,8 @@ async function main(): Promise<number> {
 /** A target of the issues, measured: the ratio reached and the one asked for. */
 interface Target {
   target: string;
+  sizes: number[];
+  miniBatchSize: number;
   implementation: string;
   ratio: number;
   required: number;
@@ -574,6 +577,8 @@ function checkTargets(rows: readonly Row[]): Target[] {
     const met = ratio >= required;
     out.push({
       target,
+      sizes: r.sizes,
+      miniBatchSize: r.miniBatchSize,
       implementation: r.implementation,
       ratio,
       required,
