@@ -138,6 +138,11 @@ Deno.test("every optimizer stops with DivergenceError and keeps the weights from
     ["momentum", { eta: 1e200, optimizer: "momentum" }],
     ["adam", { eta: 1e200, optimizer: "adam" }],
     ["sgd, a step that overflows the weights", { eta: 1e308 }],
+    // The fused step of plain gradient descent on every kernel set: float32 overflows at 3e38.
+    ["sgd, js float64", { eta: 1e200, backend: "js" }],
+    ["sgd, wasm float32", { eta: 1e30, dtype: "float32" }],
+    ["sgd, js float32", { eta: 1e30, backend: "js", dtype: "float32" }],
+    ["sgd, wasm float32, a step that overflows the weights", { eta: 1e38, dtype: "float32" }],
   ];
   for (const [name, o] of opts) {
     await t.step(name, async () => {
