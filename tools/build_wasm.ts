@@ -22,6 +22,8 @@ const FLAGS = [
   "--runtime",
   "stub",
   "--importMemory",
+  "--initialMemory",
+  "1",
   "--noExportMemory",
   "--enable",
   "simd,relaxed-simd",

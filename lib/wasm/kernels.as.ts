@@ -273,8 +273,22 @@
       let pa = a + <usize>r * rsB;
       let pb = bs;
       for (let t = 0; t < k; t++) {
-        const u = v128.load_splat<T>(pa);
-        const v = v128.load_splat<T>(pa + rsB);
+        // A(r, t) and A(r + 1, t): adjacent in gemmTN (one load, two shuffles), else two splats.
+        let u: v128, v: v128;
+        if (rs == 1) {
+          if (sizeof<T>() == 8) {
+            const q = v128.load(pa);
+            u = v128.shuffle<f64>(q, q, 0, 0);
+            v = v128.shuffle<f64>(q, q, 1, 1);
+          } else {
+            const q = v128.load64_zero(pa);
+            u = v128.shuffle<f32>(q, q, 0, 0, 0, 0);
+            v = v128.shuffle<f32>(q, q, 1, 1, 1, 1);
+          }
+        } else {
+          u = v128.load_splat<T>(pa);
+          v = v128.load_splat<T>(pa + rsB);
+        }
         let y = v128.load(pb);
         x00 = madd<T>(x00, u, y);
         x10 = madd<T>(x10, v, y);
