@@ -12,7 +12,7 @@ const SOURCE = "lib/wasm/kernels.as.ts";
 const WASM = "lib/wasm/kernels.wasm";
 const EMBED = "lib/wasm/_kernels_wasm.ts";
 
-/** The compiler flags: optimized, no runtime or GC, memory imported from the host. */
+/** The compiler flags: optimized, no runtime or GC, memory imported from the host (at least a page). */
 const FLAGS = [
   "--optimizeLevel",
   "3",
