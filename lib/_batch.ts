@@ -101,7 +101,7 @@ export class Workspace {
   readonly order: Uint32Array;
   /** 0, 1, 2, …: the order for passes over a whole source (as long as the longest source). */
   readonly identity: Uint32Array;
-  /** Byte inputs of `options.data` → where the kernels read them (a copy, or themselves). */
+  /** Byte inputs of `options.data` → their copies in the kernels' memory (if it is their own). */
   readonly #resident = new Map<Uint8Array, Uint8Array>();
   /** Whether masks were applied in the last forward pass. */
   #dropping = false;
@@ -167,13 +167,6 @@ export class Workspace {
       copy.set(c);
       this.#resident.set(c, copy);
     });
-    if (!kernels.ownMemory) {
-      for (const src of sources) {
-        if (src.kind === "packed" && src.data.inputs instanceof Uint8Array) {
-          this.#resident.set(src.data.inputs, src.data.inputs);
-        }
-      }
-    }
     this.order = alloc.words.subarray(0, orderLength);
     this.identity = alloc.words.subarray(orderLength);
     for (let i = 0; i < identityLength; i++) this.identity[i] = i;
@@ -192,6 +185,11 @@ export class Workspace {
     this.state = Array.from({ length: nState }, () => take(2 * (L - 1)));
     this.backupW = take(L - 1);
     this.backupB = take(L - 1);
+  }
+
+  /** The order 0, 1, …, n − 1: `identity` when it is long enough, else a new array. */
+  sequence(n: number): Uint32Array {
+    return n <= this.identity.length ? this.identity : Uint32Array.from({ length: n }, (_, i) => i);
   }
 
   /**
@@ -258,10 +256,11 @@ export class Workspace {
     if (src.kind === "packed") {
       const { inputs, inputScale, labels } = src.data;
       if (inputs instanceof Uint8Array) {
-        // Resident bytes with an order from this workspace: widened by the kernels. Anything
-        // else by the TypeScript loop for the buffer's type, which takes any arrays.
+        // Bytes copied into the kernels' memory, with an order from this workspace: widened
+        // by the kernels. Anything else (all bytes, with the TypeScript kernels) by the
+        // TypeScript kernel for the buffer's type, which takes any arrays.
         const bytes = this.#resident.get(inputs);
-        const own = order === this.order || order === this.identity || !this.kernels.ownMemory;
+        const own = order === this.order || order === this.identity;
         if (bytes !== undefined && own && order instanceof Uint32Array) {
           this.kernels.gatherBytes(m, n0, bytes, order, start, inputScale, x);
         } else {

@@ -152,8 +152,12 @@ function gemmNN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
 }
 
 function gemmTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
-  // Sum over the k shared rows of rank-one updates a[t,:]ᵀ b[t,:].
   c.fill(0, 0, m * n);
+  addTN(m, n, k, a, b, c);
+}
+
+/** `C += A[k×m]ᵀ · B[k×n]`: the k rank-one updates a[t,:]ᵀ b[t,:], in order of t. */
+function addTN(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
   for (let t = 0; t < k; t++) {
     const bo = t * n;
     for (let r = 0; r < m; r++) {
@@ -268,17 +272,9 @@ function gemmTNAdd(
   cIn: Buf,
   c: Buf,
 ): void {
-  // Row by row, in the order of the WebAssembly kernel: β·C_in, then each product added.
-  for (let r = 0; r < m; r++) {
-    const co = r * n;
-    for (let s = 0; s < n; s++) c[co + s] = beta * cIn[co + s]!;
-    for (let t = 0; t < k; t++) {
-      const av = a[t * m + r]!;
-      if (av === 0) continue;
-      const bo = t * n;
-      for (let s = 0; s < n; s++) c[co + s] = c[co + s]! + av * b[bo + s]!;
-    }
-  }
+  // β·C_in, then each product added in order of t, as the WebAssembly kernel sums.
+  for (let i = 0; i < m * n; i++) c[i] = beta * cIn[i]!;
+  addTN(m, n, k, a, b, c);
 }
 
 // The two byte-widening loops are the same code on purpose: each sees one pair of array

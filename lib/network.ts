@@ -1026,9 +1026,7 @@ function measure(
   withCost: boolean,
 ): { cost: number; correct: number; total: number; accuracy: number } {
   const n = sourceLength(src), chunk = ws.maxBatch;
-  const order = ws.identity.length >= n
-    ? ws.identity
-    : Uint32Array.from({ length: n }, (_, i) => i);
+  const order = ws.sequence(n);
   const guess = new Int32Array(chunk);
   let correct = 0, cost = 0;
   for (let start = 0; start < n; start += chunk) {
@@ -1058,9 +1056,7 @@ function gradientNorms(
 ): { biases: number[]; weights: number[] } {
   const sumB = ws.nablaB.map((b) => new Float64Array(b.length));
   const sumW = ws.nablaW.map((w) => new Float64Array(w.length));
-  const order = ws.identity.length >= count
-    ? ws.identity
-    : Uint32Array.from({ length: count }, (_, i) => i);
+  const order = ws.sequence(count);
   for (let start = 0; start < count; start += ws.maxBatch) {
     const m = Math.min(ws.maxBatch, count - start);
     ws.gather(src, order, start, m, true);

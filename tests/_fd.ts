@@ -119,6 +119,21 @@ export function assertGradientsClose(
   });
 }
 
+/** The book's per-example `backprop` gradients of `net`, summed over `batch`, layer by layer. */
+export function summedBackprop(
+  net: Network,
+  batch: readonly (readonly [readonly number[], readonly number[]])[],
+): { nablaW: Float64Array[]; nablaB: Float64Array[] } {
+  const nablaW = net.weights.map((w) => new Float64Array(w.data.length));
+  const nablaB = net.biases.map((b) => new Float64Array(b.data.length));
+  for (const [x, y] of batch) {
+    const g = net.backprop(x, y);
+    g.nablaW.forEach((m, l) => m.data.forEach((v, i) => (nablaW[l]![i] = nablaW[l]![i]! + v)));
+    g.nablaB.forEach((m, l) => m.data.forEach((v, i) => (nablaB[l]![i] = nablaB[l]![i]! + v)));
+  }
+  return { nablaW, nablaB };
+}
+
 /** Largest `|a − b| / max(1, |a|, |b|)`. */
 export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);

@@ -9,6 +9,7 @@ import { loadMnist } from "../lib/data/mnist.ts";
 import { chromiumStatus, launchChromium, screenshotPath } from "./_chromium.ts";
 import { openReport } from "./_report_page.ts";
 import { requireTool, skipWithout } from "./_skip.ts";
+import { withTempDir } from "./_temp.ts";
 
 const chromium = await chromiumStatus();
 
@@ -36,21 +37,12 @@ async function demo(...args: string[]): Promise<Run> {
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
-async function withTempDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "demo_test_" });
-  try {
-    await f(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 const EPOCH_LINE = /^Epoch (\d+): (\d+) \/ 10000$/;
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 
 Deno.test("deno task demo trains, prints the book's epoch lines, saves the network and writes the report", async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir("demo_test_", async (dir) => {
     const out = `${dir}/net.json`;
     const args = ["--epochs", "2", "--limit", "2000", "--seed", "7", "--out", out];
     const run = await demo(...args);
@@ -148,7 +140,7 @@ Deno.test("deno task demo trains, prints the book's epoch lines, saves the netwo
 });
 
 Deno.test("deno task demo uses --sizes, --mini-batch-size and --eta", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("demo_test_", async (dir) => {
     const out = `${dir}/small.json`;
     const run = await demo(
       "--sizes=784,10",
@@ -214,7 +206,7 @@ Deno.test("deno task demo rejects bad flags with status 2 and a clear message", 
 });
 
 Deno.test("deno task demo refuses a --report in a missing folder before training", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("demo_test_", async (dir) => {
     const run = await demo("--out", `${dir}/net.json`, "--report", "/nonexistent/r.html");
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stdout, "");

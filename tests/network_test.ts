@@ -4,6 +4,15 @@ import type { Example, PackedData } from "../mod.ts";
 import { Workspace } from "../lib/_batch.ts";
 import { jsKernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
+import {
+  assertGradientsClose,
+  maxRelDiff,
+  numericGradient,
+  refExampleCost,
+  refForward,
+  snapshot,
+  summedBackprop,
+} from "./_fd.ts";
 
 /** Every training backend, with the agreement it must reach with the per-example path. */
 const BACKENDS = [
@@ -13,43 +22,13 @@ const BACKENDS = [
   ["wasm", "float32", 1e-5],
 ] as const;
 
-// ---- independent references ----
+// ---- independent references (and tests/_fd.ts) ----
 
-/** σ written out directly, not through the library. */
-const sig = (z: number) => 1 / (1 + Math.exp(-z));
-
-/** Output of the network computed with plain loops over `toArray()` rows. */
-function referenceForward(net: Network, x: readonly number[]): number[] {
-  let a = [...x];
-  for (let l = 0; l < net.weights.length; l++) {
-    const w = net.weights[l]!.toArray(), b = net.biases[l]!.toArray();
-    a = w.map((row, i) => sig(row.reduce((s, wij, j) => s + wij * a[j]!, 0) + b[i]![0]!));
-  }
-  return a;
-}
-
-/** Quadratic cost ½‖a − y‖² of one example. */
-function cost(net: Network, x: readonly number[], y: readonly number[]): number {
-  return referenceForward(net, x).reduce((s, a, i) => s + 0.5 * (a - y[i]!) ** 2, 0);
-}
-
+/** An input in [−1, 1) and a target with entries in [0, 1) (not one-hot: any target). */
 function randomExample(rng: Random, sizes: readonly number[]): [number[], number[]] {
   const x = Array.from({ length: sizes[0]! }, () => rng.uniform() * 2 - 1);
   const y = Array.from({ length: sizes[sizes.length - 1]! }, () => rng.uniform());
   return [x, y];
-}
-
-function snapshot(net: Network): number[][] {
-  return [...net.weights, ...net.biases].map((m) => Array.from(m.data));
-}
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!), Math.abs(b[i]!));
-    if (d > worst) worst = d;
-  }
-  return worst;
 }
 
 // ---- construction and feedforward ----
@@ -89,7 +68,7 @@ Deno.test("feedforward() matches a direct computation", () => {
     const [x] = randomExample(rng, sizes);
     const out = net.feedforward(x);
     assert.equal(out.cols, 1);
-    assert.ok(maxRelDiff(out.data, referenceForward(net, x)) < 1e-14);
+    assert.ok(maxRelDiff(out.data, refForward(net, x)) < 1e-14);
     assert.deepEqual(net.feedforward(Matrix.column(x)).data, out.data);
   }
 });
@@ -103,27 +82,9 @@ Deno.test("backprop() matches central finite differences", async (t) => {
       const net = new Network(sizes, { seed: 2 });
       const [x, y] = randomExample(rng, sizes);
       const { nablaB, nablaW } = net.backprop(x, y);
-      const h = 1e-5;
-      const params = [...net.weights, ...net.biases];
-      const grads = [...nablaW, ...nablaB];
-      params.forEach((p, k) => {
-        for (let i = 0; i < p.data.length; i++) {
-          const v = p.data[i]!;
-          p.data[i] = v + h;
-          const up = cost(net, x, y);
-          p.data[i] = v - h;
-          const down = cost(net, x, y);
-          p.data[i] = v;
-          const numeric = (up - down) / (2 * h);
-          const analytic = grads[k]!.data[i]!;
-          const rel = Math.abs(numeric - analytic) /
-            Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic));
-          assert.ok(
-            rel < 1e-6 || Math.abs(numeric - analytic) < 1e-10,
-            `param ${k}[${i}]: ${analytic} vs ${numeric}`,
-          );
-        }
-      });
+      const numeric = numericGradient(net, () => refExampleCost(net, x, y), 1e-5);
+      const analytic = [...nablaW, ...nablaB].map((g) => g.data);
+      assertGradientsClose(analytic, numeric, `sizes [${sizes}]`, 1e-6, 1e-10);
     });
   }
 });
@@ -151,16 +112,10 @@ Deno.test("batched gradients equal the sum of per-example backprop() to 1e-12", 
         );
         ws.forward(m);
         ws.backward(m);
+        const sum = summedBackprop(net, batch);
         for (let l = 0; l < net.weights.length; l++) {
-          const sumW = new Float64Array(net.weights[l]!.data.length),
-            sumB = new Float64Array(net.biases[l]!.data.length);
-          for (const [x, y] of batch) {
-            const g = net.backprop(x, y);
-            g.nablaW[l]!.data.forEach((v, i) => (sumW[i] = sumW[i]! + v));
-            g.nablaB[l]!.data.forEach((v, i) => (sumB[i] = sumB[i]! + v));
-          }
-          assert.ok(maxRelDiff(ws.nablaW[l]!, sumW) < 1e-12, `nablaW[${l}]`);
-          assert.ok(maxRelDiff(ws.nablaB[l]!, sumB) < 1e-12, `nablaB[${l}]`);
+          assert.ok(maxRelDiff(ws.nablaW[l]!, sum.nablaW[l]!) < 1e-12, `nablaW[${l}]`);
+          assert.ok(maxRelDiff(ws.nablaB[l]!, sum.nablaB[l]!) < 1e-12, `nablaB[${l}]`);
         }
       });
     }
@@ -300,7 +255,7 @@ Deno.test("sgd() learns, reports each epoch and is reproducible", async () => {
   assert.deepEqual(snapshot(a.net), snapshot(b.net));
   // evaluate() agrees with argmax of feedforward() computed independently.
   const direct = test.filter(([x, c]) => {
-    const out = referenceForward(a.net, x);
+    const out = refForward(a.net, x);
     return out.indexOf(Math.max(...out)) === c;
   }).length;
   assert.equal(a.net.evaluate(test), direct);
@@ -505,7 +460,7 @@ Deno.test("toJSON() and fromJSON() use network2.py's format", async (t) => {
     const net = Network.fromJSON(text);
     assert.equal(net.weights[0]!.get(0, 1), -0.25);
     assert.equal(net.biases[0]!.get(0, 0), 0.125);
-    assert.ok(Math.abs(net.feedforward([1, 1]).get(0, 0) - sig(0.375)) < 1e-15);
+    assert.ok(Math.abs(net.feedforward([1, 1]).get(0, 0) - 1 / (1 + Math.exp(-0.375))) < 1e-15);
   });
   await t.step("a wrong shape names the field", () => {
     const json = new Network([2, 2], { seed: 1 }).toJSON();

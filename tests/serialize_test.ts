@@ -9,18 +9,10 @@ import {
   saveNetwork,
 } from "../mod.ts";
 import { Random, randomExample, snapshot } from "./_fd.ts";
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "backprop_serialize_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "./_temp.ts";
 
 Deno.test("saveNetwork() and loadNetwork() keep everything", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("backprop_serialize_", async (dir) => {
     const sizes = [4, 5, 3];
     const net = new Network(sizes, {
       activations: { hidden: "leakyRelu", output: "softmax" },
@@ -194,7 +186,7 @@ Deno.test("an edited or truncated file is refused with the field named", async (
 });
 
 Deno.test("saveNetwork() writes atomically", async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir("backprop_serialize_", async (dir) => {
     const path = `${dir}/net.json`;
     const a = new Network([3, 2], { seed: 1 }), b = new Network([3, 4, 2], { seed: 2 });
     await t.step("overwrites the file and leaves no temporary file", async () => {
@@ -219,7 +211,7 @@ Deno.test("saveNetwork() writes atomically", async (t) => {
 });
 
 Deno.test("loadNetwork() names the file and refuses oversized files", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir("backprop_serialize_", async (dir) => {
     await Deno.writeTextFile(
       `${dir}/bad.json`,
       '{"sizes": [2, 1], "weights": [[[1, 2]]], "biases": [[["x"]]]}',

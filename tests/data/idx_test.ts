@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type IdxArray, loadIdxDataset, parseIdx, Random, readIdx } from "../../mod.ts";
+import { withTempDir } from "../_temp.ts";
 
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 const fashionPresent = (() => {
@@ -31,15 +32,6 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
     .pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "idx_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("parseIdx() decodes every IDX type from big-endian bytes", async (t) => {
@@ -157,7 +149,7 @@ Deno.test("parseIdx() refuses a header that claims more than the file holds", ()
 });
 
 Deno.test("readIdx() reads plain and gzip files alike", async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir("idx_test_", async (dir) => {
     const file = idx(0x0c, [2, 2], [0, 0, 0, 1, 0, 0, 1, 0, 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 0]);
     const expected = [1, 256, -1, 65536];
     await Deno.writeFile(`${dir}/a-idx2-int`, file);
@@ -192,7 +184,7 @@ Deno.test("readIdx() reads plain and gzip files alike", async (t) => {
 });
 
 Deno.test("readIdx() stops decompressing at the size the header claims", async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir("idx_test_", async (dir) => {
     // 32 MB of zeros compress to about 32 KB; the header claims 8 bytes of them.
     const bomb = new Uint8Array(32 << 20);
     bomb.set(idx(0x08, [8], []));
@@ -237,7 +229,7 @@ Deno.test("readIdx() stops decompressing at the size the header claims", async (
 });
 
 Deno.test("loadIdxDataset() packs images and labels", async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir("idx_test_", async (dir) => {
     await Deno.writeFile(
       `${dir}/images`,
       idx(0x08, [3, 2, 2], [0, 51, 102, 153, 204, 255, 0, 0, 1, 2, 3, 4]),
@@ -408,7 +400,7 @@ Deno.test("parseIdx() survives random and mutated bytes (seeded fuzz)", async (t
 
 Deno.test("readIdx() survives mutated gzip files (seeded fuzz)", async () => {
   const r = new Random(77);
-  await withTempDir(async (dir) => {
+  await withTempDir("idx_test_", async (dir) => {
     let parsed = 0, rejected = 0;
     for (let it = 0; it < 60; it++) {
       const raw = r.uniform() < 0.5 ? validFile(r) : mutate(r, validFile(r));
