@@ -6,56 +6,67 @@
 
 import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
 
-/** What `sgd` records after each epoch. Optional fields are present when monitored. */
+/**
+ * How the network did on one data set after an epoch. `total` is always there; the other
+ * fields are there when the options asked for them.
+ */
+export interface Measured {
+  /** Size of the data set. */
+  readonly total: number;
+  /** Examples classified correctly (the book's `Epoch j: correct / total`). */
+  readonly correct?: number;
+  /** `correct / total`. */
+  readonly accuracy?: number;
+  /**
+   * Mean cost per example over the data set, with the regularization term of network2.py's
+   * `total_cost` (whose n is the size of the data measured).
+   */
+  readonly cost?: number;
+}
+
+/** `‖∂C/∂bˡ‖` and `‖∂C/∂wˡ‖` of each layer after the input (`monitorGradientNorms`). */
+export interface GradientNorms {
+  /**
+   * `‖∂C/∂bˡ‖` for each layer after the input, of the mean gradient over the first 1,000
+   * training examples after the epoch: the book's "speed of learning" of each layer
+   * (chapter 5).
+   */
+  readonly biases: readonly number[];
+  /** `‖∂C/∂wˡ‖` for each layer after the input, measured alike. */
+  readonly weights: readonly number[];
+}
+
+/**
+ * What `sgd` records after each epoch: the running cost, and one {@linkcode Measured} per data
+ * set that was measured.
+ */
 export interface EpochEntry {
   /** Epoch number, from 0 as in the book's `Epoch 0: …`. */
   readonly epoch: number;
   /**
-   * Mean cost over the epoch's mini-batches, measured on each mini-batch during its forward
-   * pass (before that mini-batch's update).
+   * Mean cost over the epoch's mini-batches, each measured during its own forward pass
+   * (before its update) and without the regularization term: free to compute, but not
+   * network2.py's `training_cost`, which is `training.cost` (`monitorTrainingCost`).
    */
-  readonly trainingCost: number;
-  /** Examples classified correctly in `testData` after the epoch. */
-  readonly testCorrect?: number;
-  /** Size of `testData`. */
-  readonly testTotal?: number;
-  /** `testCorrect / testTotal`. */
-  readonly testAccuracy?: number;
+  readonly runningCost: number;
   /** Wall time of the epoch in seconds (training and evaluation). */
   readonly seconds: number;
   /** The learning rate η used in this epoch (it changes when η is halved). */
   readonly eta?: number;
+  /** The book's `test_data` after the epoch: `correct`, `total`, `accuracy`. */
+  readonly test?: Measured;
   /**
-   * network2.py's `training_cost` (`monitorTrainingCost`): mean cost over the whole training
-   * data after the epoch, with the regularization term.
+   * network2.py's `evaluation_data` (validation data): `cost` with `monitorEvaluationCost`,
+   * `correct` and `accuracy` with `monitorEvaluationAccuracy` (or a schedule).
    */
-  readonly fullTrainingCost?: number;
-  /** Training examples classified correctly after the epoch (`monitorTrainingAccuracy`). */
-  readonly trainingCorrect?: number;
-  /** Size of the training data, with `trainingCorrect`. */
-  readonly trainingTotal?: number;
-  /** `trainingCorrect / trainingTotal`. */
-  readonly trainingAccuracy?: number;
+  readonly evaluation?: Measured;
   /**
-   * network2.py's `evaluation_cost` (`monitorEvaluationCost`): mean cost over the evaluation
-   * data after the epoch, with the regularization term.
+   * The whole training data after the epoch: `cost` with `monitorTrainingCost` (network2.py's
+   * `training_cost`), `correct` and `accuracy` with `monitorTrainingAccuracy`.
    */
-  readonly evaluationCost?: number;
-  /** Evaluation examples classified correctly after the epoch (`monitorEvaluationAccuracy`). */
-  readonly evaluationCorrect?: number;
-  /** Size of the evaluation data, with `evaluationCorrect`. */
-  readonly evaluationTotal?: number;
-  /** `evaluationCorrect / evaluationTotal`. */
-  readonly evaluationAccuracy?: number;
-  /**
-   * `‖∂C/∂bˡ‖` for each layer after the input, over the first 1,000 training examples after
-   * the epoch (`monitorGradientNorms`): the book's "speed of learning" of each layer (chapter 5).
-   */
-  readonly gradientNorms?: readonly number[];
-  /** `‖∂C/∂wˡ‖` for each layer after the input, measured alike. */
-  readonly weightGradientNorms?: readonly number[];
-  /** Further monitored series by name (evaluation cost, training accuracy, gradient norms…). */
-  readonly [series: string]: number | readonly number[] | undefined;
+  readonly training?: Measured;
+  /** Gradient norms per layer, with `monitorGradientNorms`. */
+  readonly gradientNorms?: GradientNorms;
 }
 
 /**
@@ -67,9 +78,14 @@ export interface EpochEntry {
  * import assert from "node:assert/strict";
  *
  * const h = new History();
- * h.push({ epoch: 0, trainingCost: 0.09, testCorrect: 9000, testTotal: 10000, testAccuracy: 0.9, seconds: 1.5 });
+ * h.push({
+ *   epoch: 0,
+ *   runningCost: 0.09,
+ *   seconds: 1.5,
+ *   test: { correct: 9000, total: 10000, accuracy: 0.9 },
+ * });
  * assert.equal(h.length, 1);
- * assert.equal(h.last?.testAccuracy, 0.9);
+ * assert.equal(h.last?.test?.accuracy, 0.9);
  * assert.match(h.toString(), /Epoch 0: 9000 \/ 10000/);
  * ```
  */
@@ -93,8 +109,8 @@ export class History {
    * import assert from "node:assert/strict";
    *
    * const h = new History();
-   * h.push({ epoch: 0, trainingCost: 0.5, seconds: 0.1 });
-   * assert.equal(h.entries[0]?.trainingCost, 0.5);
+   * h.push({ epoch: 0, runningCost: 0.5, seconds: 0.1 });
+   * assert.equal(h.entries[0]?.runningCost, 0.5);
    * ```
    */
   push(entry: EpochEntry): void {
@@ -134,7 +150,7 @@ export class History {
   /**
    * The best test accuracy over all epochs, as the book reports its results.
    *
-   * @returns The highest `testAccuracy`, or `undefined` without test data.
+   * @returns The highest `test.accuracy`, or `undefined` without test data.
    *
    * @example
    * ```ts
@@ -142,17 +158,16 @@ export class History {
    * import assert from "node:assert/strict";
    *
    * const h = new History();
-   * h.push({ epoch: 0, trainingCost: 1, testAccuracy: 0.8, seconds: 1 });
-   * h.push({ epoch: 1, trainingCost: 1, testAccuracy: 0.7, seconds: 1 });
+   * h.push({ epoch: 0, runningCost: 1, seconds: 1, test: { total: 10, correct: 8, accuracy: 0.8 } });
+   * h.push({ epoch: 1, runningCost: 1, seconds: 1, test: { total: 10, correct: 7, accuracy: 0.7 } });
    * assert.equal(h.bestAccuracy(), 0.8);
    * ```
    */
   bestAccuracy(): number | undefined {
     let best: number | undefined;
     for (const e of this.entries) {
-      if (e.testAccuracy !== undefined && (best === undefined || e.testAccuracy > best)) {
-        best = e.testAccuracy;
-      }
+      const a = e.test?.accuracy;
+      if (a !== undefined && (best === undefined || a > best)) best = a;
     }
     return best;
   }
@@ -168,7 +183,7 @@ export class History {
    * import assert from "node:assert/strict";
    *
    * const h = new History();
-   * h.push({ epoch: 0, trainingCost: 0.25, seconds: 1 });
+   * h.push({ epoch: 0, runningCost: 0.25, seconds: 1 });
    * assert.equal(h.toString(), "Epoch 0 complete (cost 0.25, 1.0 s)");
    * ```
    */
@@ -188,7 +203,7 @@ export class History {
    * import assert from "node:assert/strict";
    *
    * const h = new History();
-   * h.push({ epoch: 0, trainingCost: 0.25, seconds: 1 });
+   * h.push({ epoch: 0, runningCost: 0.25, seconds: 1 });
    * const bundle = await h[jupyterDisplay]();
    * assert.ok("application/vnd.vegalite.v5+json" in bundle);
    * assert.equal(bundle["text/plain"], "History: 1 epoch, training cost 0.25 → 0.25");
@@ -214,14 +229,19 @@ export class History {
  * import assert from "node:assert/strict";
  *
  * assert.equal(
- *   formatEpoch({ epoch: 3, trainingCost: 0.012, testCorrect: 9412, testTotal: 10000, seconds: 2 }),
+ *   formatEpoch({
+ *     epoch: 3,
+ *     runningCost: 0.012,
+ *     seconds: 2,
+ *     test: { correct: 9412, total: 10000 },
+ *   }),
  *   "Epoch 3: 9412 / 10000 (cost 0.012, 2.0 s)",
  * );
  * ```
  */
 export function formatEpoch(e: EpochEntry): string {
-  const head = e.testCorrect !== undefined
-    ? `Epoch ${e.epoch}: ${e.testCorrect} / ${e.testTotal}`
+  const head = e.test?.correct !== undefined
+    ? `Epoch ${e.epoch}: ${e.test.correct} / ${e.test.total}`
     : `Epoch ${e.epoch} complete`;
-  return `${head} (cost ${Number(e.trainingCost.toPrecision(4))}, ${e.seconds.toFixed(1)} s)`;
+  return `${head} (cost ${Number(e.runningCost.toPrecision(4))}, ${e.seconds.toFixed(1)} s)`;
 }

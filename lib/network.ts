@@ -28,7 +28,7 @@ import { activationByName, type ActivationName } from "./activations.ts";
 import type { Cost, CostName } from "./costs.ts";
 import type { Data, Example, Vector } from "./dataset.ts";
 import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
-import { type EpochEntry, History } from "./history.ts";
+import { type EpochEntry, History, type Measured } from "./history.ts";
 import { initializerByName, type InitializerName } from "./initializers.ts";
 import { Matrix } from "./matrix.ts";
 import { Random } from "./random.ts";
@@ -302,7 +302,7 @@ export class DivergenceError extends Error {
  *   cost: "LogLikelihoodCost",
  *   init: "he",
  * });
- * assert.deepEqual(soft.activations, ["relu", "softmax"]);
+ * assert.deepEqual(soft.activationNames, ["relu", "softmax"]);
  * ```
  */
 export class Network {
@@ -316,8 +316,11 @@ export class Network {
   readonly weights: Matrix[];
   /** The cost function (network2.py's `self.cost`). */
   readonly cost: Cost;
-  /** Activation function of each layer after the input, by name. */
-  readonly activations: readonly ActivationName[];
+  /**
+   * Activation function of each layer after the input, by name (`activationNames[l]` for
+   * `weights[l]`; the constructor's `activations` option and the JSON's `activations` field).
+   */
+  readonly activationNames: readonly ActivationName[];
   #regularization: Regularization = { kind: "L2", lambda: 0, dropout: 0 };
 
   /**
@@ -344,7 +347,7 @@ export class Network {
     this.sizes = Object.freeze([...sizes]);
     this.numLayers = sizes.length;
     this.cost = config.cost;
-    this.activations = Object.freeze([...config.activations]);
+    this.activationNames = Object.freeze([...config.activations]);
     const { weights, biases } = initializerByName(config.init)(this.sizes, config.rng);
     this.weights = weights;
     this.biases = biases;
@@ -388,7 +391,7 @@ export class Network {
       checkInput(this.sizes, a instanceof Matrix ? a.data : a, "Cannot feed forward"),
     );
     for (let l = 0; l < this.weights.length; l++) {
-      const f = activationByName(this.activations[l]!);
+      const f = activationByName(this.activationNames[l]!);
       act = f.fn(addInto(matVec(this.weights[l]!, act), this.biases[l]!));
     }
     return act;
@@ -422,7 +425,7 @@ export class Network {
     const yCol = toColumn(y);
     const nablaB = this.biases.map((b) => new Matrix(b.rows, b.cols));
     const nablaW = this.weights.map((w) => new Matrix(w.rows, w.cols));
-    const fs = this.activations.map(activationByName);
+    const fs = this.activationNames.map(activationByName);
     // Feedforward, storing every z and activation layer by layer.
     let activation = toColumn(x);
     const activations = [activation];
@@ -436,7 +439,7 @@ export class Network {
     // Backward pass. BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), which network2.py's cost.delta(z, a, y) gives
     // (a − y for cross-entropy with sigmoid outputs, where σ'(z) cancels).
     const L = this.weights.length;
-    let delta = this.cost.delta(zs[L - 1]!, activations[L]!, yCol, this.activations[L - 1]);
+    let delta = this.cost.delta(zs[L - 1]!, activations[L]!, yCol, this.activationNames[L - 1]);
     // BP3: ∂C/∂bᴸ = δᴸ; BP4: ∂C/∂wᴸ = δᴸ (aᴸ⁻¹)ᵀ.
     nablaB[L - 1] = delta;
     nablaW[L - 1] = outer(delta, activations[L - 1]!);
@@ -545,7 +548,7 @@ export class Network {
    * const history = await net.sgd(data, {
    *   epochs: 200, miniBatchSize: 2, eta: 3, seed: 1,
    *   testData: [[[0], 0], [[1], 1]],
-   *   onEpoch: (e) => lines.push(`Epoch ${e.epoch}: ${e.testCorrect} / ${e.testTotal}`),
+   *   onEpoch: (e) => lines.push(`Epoch ${e.epoch}: ${e.test!.correct} / ${e.test!.total}`),
    * });
    * assert.equal(history.length, 200);
    * assert.equal(lines.at(-1), "Epoch 199: 2 / 2");
@@ -564,9 +567,9 @@ export class Network {
    *   monitorEvaluationAccuracy: true, monitorEvaluationCost: true, monitorTrainingCost: true,
    * });
    * const last = history.last!;
-   * assert.equal(last.evaluationTotal, 100);
-   * assert.ok(last.evaluationAccuracy! > 0.9);
-   * assert.ok(last.fullTrainingCost! < history.entries[0]!.fullTrainingCost!);
+   * assert.equal(last.evaluation!.total, 100);
+   * assert.ok(last.evaluation!.accuracy! > 0.9);
+   * assert.ok(last.training!.cost! < history.entries[0]!.training!.cost!);
    * ```
    */
   async sgd(trainingData: Data, options: SgdOptions): Promise<History> {
@@ -657,7 +660,7 @@ export class Network {
       let stop = false;
       if (cfg.earlyStoppingN > 0 || cfg.etaHalvingN > 0) {
         // network2.py's no-improvement-in-n rule on the evaluation accuracy.
-        const correct = entry.evaluationCorrect!;
+        const correct = entry.evaluation!.correct!;
         if (correct > best) [best, sinceBest] = [correct, 0];
         else sinceBest++;
         if (cfg.earlyStoppingN > 0 && sinceBest >= cfg.earlyStoppingN) {
@@ -710,41 +713,38 @@ export class Network {
     ws: Workspace,
     cfg: TrainConfig,
     epoch: number,
-    trainingCost: number,
+    runningCost: number,
     eta: number,
   ): Mutable<EpochEntry> {
-    const e: Mutable<EpochEntry> = { epoch, trainingCost, seconds: 0, eta };
+    const e: Mutable<EpochEntry> = { epoch, runningCost, seconds: 0, eta };
     const mon = cfg.monitor;
-    if (cfg.test !== undefined) {
-      const r = measure(ws, cfg.test, false);
-      [e.testCorrect, e.testTotal, e.testAccuracy] = [r.correct, r.total, r.accuracy];
-    }
+    const measured = (
+      src: Source,
+      withCost: boolean,
+      withAccuracy: boolean,
+    ): Measured => {
+      const r = measure(ws, src, withCost);
+      return {
+        total: r.total,
+        ...(withAccuracy ? { correct: r.correct, accuracy: r.accuracy } : {}),
+        ...(withCost ? { cost: r.cost + this.#penalty(r.total) } : {}),
+      };
+    };
+    if (cfg.test !== undefined) e.test = measured(cfg.test, false, true);
     const schedule = cfg.earlyStoppingN > 0 || cfg.etaHalvingN > 0;
     if (
       cfg.evaluation !== undefined && (mon.evaluationCost || mon.evaluationAccuracy || schedule)
     ) {
-      const r = measure(ws, cfg.evaluation, mon.evaluationCost);
-      if (mon.evaluationCost) e.evaluationCost = r.cost + this.#penalty(r.total);
-      if (mon.evaluationAccuracy || schedule) {
-        [e.evaluationCorrect, e.evaluationTotal, e.evaluationAccuracy] = [
-          r.correct,
-          r.total,
-          r.accuracy,
-        ];
-      }
+      e.evaluation = measured(
+        cfg.evaluation,
+        mon.evaluationCost,
+        mon.evaluationAccuracy || schedule,
+      );
     }
     if (mon.trainingCost || mon.trainingAccuracy) {
-      const r = measure(ws, cfg.train, mon.trainingCost);
-      if (mon.trainingCost) e.fullTrainingCost = r.cost + this.#penalty(r.total);
-      if (mon.trainingAccuracy) {
-        [e.trainingCorrect, e.trainingTotal, e.trainingAccuracy] = [r.correct, r.total, r.accuracy];
-      }
+      e.training = measured(cfg.train, mon.trainingCost, mon.trainingAccuracy);
     }
-    if (mon.gradientNorms) {
-      const g = gradientNorms(ws, cfg.train, Math.min(1000, cfg.n));
-      e.gradientNorms = g.biases;
-      e.weightGradientNorms = g.weights;
-    }
+    if (mon.gradientNorms) e.gradientNorms = gradientNorms(ws, cfg.train, Math.min(1000, cfg.n));
     return e;
   }
 
@@ -765,7 +765,7 @@ export class Network {
     extra: Omit<WorkspaceOptions, "activations" | "cost"> = {},
   ): Workspace {
     return new Workspace(this.sizes, maxBatch, kernels, {
-      activations: this.activations,
+      activations: this.activationNames,
       cost: this.cost.name,
       ...extra,
     });
@@ -893,7 +893,7 @@ export class Network {
       weights: this.weights.map((w) => w.toArray()),
       biases: this.biases.map((b) => b.toArray()),
       cost: this.cost.name,
-      activations: [...this.activations],
+      activations: [...this.activationNames],
       regularization: { ...this.#regularization },
     };
   }
@@ -960,8 +960,8 @@ export class Network {
     let p = 0;
     for (let l = 1; l < this.sizes.length; l++) p += this.sizes[l]! * (this.sizes[l - 1]! + 1);
     const plain = this.cost.name === "QuadraticCost" &&
-      this.activations.every((a) => a === "sigmoid");
-    const extra = plain ? "" : `; ${this.activations.join(", ")}; ${this.cost.name}`;
+      this.activationNames.every((a) => a === "sigmoid");
+    const extra = plain ? "" : `; ${this.activationNames.join(", ")}; ${this.cost.name}`;
     return `Network [${this.sizes.join(", ")}] (${p} parameters${extra})`;
   }
 

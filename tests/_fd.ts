@@ -52,7 +52,7 @@ export function refForward(
   for (let l = 0; l < net.weights.length; l++) {
     const w = net.weights[l]!.toArray(), b = net.biases[l]!.toArray();
     const z = w.map((row, i) => row.reduce((s, wij, j) => s + wij * a[j]!, 0) + b[i]![0]!);
-    a = refActivate(net.activations[l]!, z);
+    a = refActivate(net.activationNames[l]!, z);
     const mask = masks?.[l];
     if (mask) a = a.map((v, i) => v * mask[i]!);
   }

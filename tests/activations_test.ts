@@ -145,7 +145,7 @@ Deno.test("activations are stable at |z| = 1000", async (t) => {
       const x = [1, 1]; // z = 1000 at the hidden layer, 1500·… at the output
       const out = net.feedforward(x).data;
       assert.ok(out.every(Number.isFinite), `${output}: ${out}`);
-      const ws = new Workspace(net.sizes, 1, jsKernels, { activations: net.activations });
+      const ws = new Workspace(net.sizes, 1, jsKernels, { activations: net.activationNames });
       ws.loadParams(net.weights, net.biases);
       ws.gather({ kind: "pairs", xs: [x], ys: [0] }, [0], 0, 1, false);
       ws.forward(1);
@@ -205,7 +205,7 @@ Deno.test("batched gradients equal per-example backprop() to 1e-12 with every ac
       const m = 7;
       const batch = Array.from({ length: m }, () => randomExample(rng, sizes));
       const ws = new Workspace(net.sizes, m, jsKernels, {
-        activations: net.activations,
+        activations: net.activationNames,
         cost: net.cost.name,
       });
       ws.loadParams(net.weights, net.biases);
@@ -271,7 +271,7 @@ Deno.test("new Network() checks its activations", async (t) => {
   }
   await t.step("{ hidden, output } fills every layer", () => {
     const net = new Network([3, 4, 4, 2], { activations: { hidden: "relu", output: "softmax" } });
-    assert.deepEqual(net.activations, ["relu", "relu", "softmax"]);
-    assert.deepEqual(new Network([3, 2]).activations, ["sigmoid"]);
+    assert.deepEqual(net.activationNames, ["relu", "relu", "softmax"]);
+    assert.deepEqual(new Network([3, 2]).activationNames, ["sigmoid"]);
   });
 });

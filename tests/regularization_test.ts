@@ -105,7 +105,7 @@ Deno.test("dropout: gradients match finite differences with the same masks", asy
       const m = 4;
       const batch = Array.from({ length: m }, () => randomExample(rng, sizes));
       const ws = new Workspace(sizes, m, jsKernels, {
-        activations: net.activations,
+        activations: net.activationNames,
         dropout: true,
       });
       ws.loadParams(net.weights, net.biases);

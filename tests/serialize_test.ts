@@ -35,7 +35,7 @@ Deno.test("saveNetwork() and loadNetwork() keep everything", async () => {
     assert.deepEqual(snapshot(copy), snapshot(net));
     assert.deepEqual(copy.sizes, sizes);
     assert.equal(copy.cost, LogLikelihoodCost);
-    assert.deepEqual(copy.activations, ["leakyRelu", "softmax"]);
+    assert.deepEqual(copy.activationNames, ["leakyRelu", "softmax"]);
     assert.deepEqual(copy.regularization, { kind: "L2", lambda: 0.3, dropout: 0.2 });
     assert.deepEqual(copy.feedforward(data[0]![0]).data, net.feedforward(data[0]![0]).data);
     const json = JSON.parse(await Deno.readTextFile(`${dir}/net.json`));
@@ -55,7 +55,7 @@ Deno.test("a file saved by network2.py loads", async (t) => {
   await t.step("with its cost and sigmoid layers", () => {
     const net = Network.fromJSON(text);
     assert.equal(net.cost, CrossEntropyCost);
-    assert.deepEqual(net.activations, ["sigmoid", "sigmoid"]);
+    assert.deepEqual(net.activationNames, ["sigmoid", "sigmoid"]);
     assert.deepEqual(net.regularization, { kind: "L2", lambda: 0, dropout: 0 });
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
     const h = [sig(0.5 - 1 + 0.1), sig(0.25 + 2 - 0.2)];

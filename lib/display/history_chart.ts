@@ -35,15 +35,15 @@ const DEFAULT_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2"];
 function pointsOf(history: History): Point[] {
   const points: Point[] = [];
   for (const e of history.entries) {
-    for (const [key, value] of Object.entries(e)) {
-      const m = /^([a-z][A-Za-z0-9]*?)(Cost|Accuracy)$/.exec(key);
-      if (m === null || typeof value !== "number" || !Number.isFinite(value)) continue;
-      points.push({
-        epoch: e.epoch,
-        metric: m[2] === "Cost" ? "cost" : "accuracy",
-        set: m[1]!,
-        value: round(value),
-      });
+    const add = (metric: Point["metric"], set: string, value: number | undefined) => {
+      if (value !== undefined && Number.isFinite(value)) {
+        points.push({ epoch: e.epoch, metric, set, value: round(value) });
+      }
+    };
+    add("cost", "training", e.runningCost);
+    for (const set of ["test", "evaluation", "training"] as const) {
+      add("cost", set === "training" ? "fullTraining" : set, e[set]?.cost);
+      add("accuracy", set, e[set]?.accuracy);
     }
   }
   return points;
@@ -102,13 +102,12 @@ function summary(history: History): string {
   const first = history.entries[0]!, last = history.last!;
   const parts = [
     `History: ${n} epoch${n === 1 ? "" : "s"}`,
-    `training cost ${round(first.trainingCost)} → ${round(last.trainingCost)}`,
+    `training cost ${round(first.runningCost)} → ${round(last.runningCost)}`,
   ];
   let best: { epoch: number; acc: number } | undefined;
   for (const e of history.entries) {
-    if (e.testAccuracy !== undefined && (best === undefined || e.testAccuracy > best.acc)) {
-      best = { epoch: e.epoch, acc: e.testAccuracy };
-    }
+    const acc = e.test?.accuracy;
+    if (acc !== undefined && (best === undefined || acc > best.acc)) best = { epoch: e.epoch, acc };
   }
   if (best !== undefined) {
     parts.push(`best test accuracy ${(100 * best.acc).toFixed(2)}% (epoch ${best.epoch})`);
@@ -131,8 +130,8 @@ function summary(history: History): string {
  * import assert from "node:assert/strict";
  *
  * const h = new History();
- * h.push({ epoch: 0, trainingCost: 0.4, testCorrect: 80, testTotal: 100, testAccuracy: 0.8, seconds: 1 });
- * h.push({ epoch: 1, trainingCost: 0.2, testCorrect: 90, testTotal: 100, testAccuracy: 0.9, seconds: 1 });
+ * h.push({ epoch: 0, runningCost: 0.4, seconds: 1, test: { correct: 80, total: 100, accuracy: 0.8 } });
+ * h.push({ epoch: 1, runningCost: 0.2, seconds: 1, test: { correct: 90, total: 100, accuracy: 0.9 } });
  * const chart = historyChart(h, { title: "XOR" });
  * assert.equal(String(chart), "History: 2 epochs, training cost 0.4 → 0.2, best test accuracy 90.00% (epoch 1)");
  * const bundle = await chart.bundle();

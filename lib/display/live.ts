@@ -65,7 +65,7 @@ function liveFigure(
 ): Figure {
   const done = (p.epoch + p.batch / Math.max(1, p.batches)) / p.epochs;
   const label = formatProgress(p, 0);
-  const ends = p.history.entries.map((e) => ({ epoch: e.epoch + 1, cost: round(e.trainingCost) }));
+  const ends = p.history.entries.map((e) => ({ epoch: e.epoch + 1, cost: round(e.runningCost) }));
   return new Figure(formatProgress(p), () => ({
     vegaLite: {
       ...titleOf(title),

@@ -74,7 +74,7 @@ export function networkSummary(net: Network): Figure {
     rows.push([
       `${l}${l === net.sizes.length - 1 ? " (output)" : ""}`,
       String(n),
-      net.activations?.[l - 1] ?? "sigmoid",
+      net.activationNames?.[l - 1] ?? "sigmoid",
       `${w.rows}×${w.cols}`,
       String(p),
       ...[wm, ws, wlo, whi, bm, bs].map((x) => String(round(Number(x.toFixed(4))))),
