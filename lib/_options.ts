@@ -7,6 +7,7 @@ import { typeName } from "./_util.ts";
 import {
   checkChoice,
   checkFlag,
+  checkKnownKeys,
   checkNumber,
   checkOptions,
   checkSeed,
@@ -100,7 +101,12 @@ export function networkConfig(
   options: unknown,
   where: string,
 ): NetworkConfig {
-  const o = checkOptions(options, where, "an object such as { seed, cost, activations, init }");
+  const o = checkOptions(
+    options,
+    where,
+    "an object such as { seed, cost, activations, init }",
+    ["seed", "rng", "cost", "activations", "init"],
+  );
   const cost = readCost(o.cost, where);
   const activations = readActivations(o.activations, sizes.length - 1, where);
   checkPairing(activations, cost, where);
@@ -196,6 +202,38 @@ function readMonitor(o: Record<string, unknown>, hasEvaluation: boolean, where: 
   return m;
 }
 
+/** Every option of `sgd`, for the unknown-option check. */
+const SGD_OPTION_NAMES = [
+  "epochs",
+  "miniBatchSize",
+  "eta",
+  "testData",
+  "seed",
+  "rng",
+  "onEpoch",
+  "onProgress",
+  "progressInterval",
+  "backend",
+  "dtype",
+  "lambda",
+  "regularization",
+  "dropout",
+  "optimizer",
+  "mu",
+  "beta1",
+  "beta2",
+  "epsilon",
+  "evaluationData",
+  "monitorEvaluationCost",
+  "monitorEvaluationAccuracy",
+  "monitorTrainingCost",
+  "monitorTrainingAccuracy",
+  "monitorGradientNorms",
+  "earlyStoppingN",
+  "etaHalvingN",
+  "etaMinFraction",
+] as const;
+
 /** Validates `sgd(trainingData, options)` (sizes of the network given). */
 export function trainConfig(
   sizes: readonly number[],
@@ -211,6 +249,7 @@ export function trainConfig(
     );
   }
   const o = options as Record<string, unknown>;
+  checkKnownKeys(o, SGD_OPTION_NAMES, where);
   const { epochs, miniBatchSize } = o;
   if (!Number.isInteger(epochs) || (epochs as number) < 1) {
     throw new RangeError(`${where}: epochs is ${String(epochs)}, expected an integer ≥ 1`);

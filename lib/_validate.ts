@@ -243,11 +243,63 @@ export function checkFlag(v: unknown, name: string, where: string): boolean {
   return v;
 }
 
-/** An options argument: an object or undefined. */
-export function checkOptions(v: unknown, where: string, expected: string): Record<string, unknown> {
+/**
+ * An options argument: an object or undefined, whose keys are all among `known` (notebooks are
+ * not type-checked, so a misspelt option would otherwise be silently ignored).
+ */
+export function checkOptions(
+  v: unknown,
+  where: string,
+  expected: string,
+  known: readonly string[],
+): Record<string, unknown> {
   if (v === undefined) return {};
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     throw new TypeError(`${where}: options is ${typeName(v)}, expected ${expected}`);
   }
+  checkKnownKeys(v as Record<string, unknown>, known, where);
   return v as Record<string, unknown>;
+}
+
+/**
+ * Refuses a key of `o` not in `known`, naming the closest known one:
+ * ``unknown option `lamda`; did you mean `lambda`?`` (keys whose value is undefined count too).
+ */
+export function checkKnownKeys(
+  o: Record<string, unknown>,
+  known: readonly string[],
+  where: string,
+): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    const hint = near === undefined
+      ? `expected one of ${known.map((k) => `\`${k}\``).join(", ")}`
+      : `did you mean \`${near}\`?`;
+    throw new TypeError(`${where}: unknown option \`${key}\`; ${hint}`);
+  }
+}
+
+/** The name in `names` nearest to `s` by edit distance, if any is near enough to be a typo. */
+function closest(s: string, names: readonly string[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const name of names) {
+    const d = editDistance(s.toLowerCase(), name.toLowerCase());
+    if (d < bestD) [best, bestD] = [name, d];
+  }
+  return bestD <= Math.max(2, Math.floor(s.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(sub, prev[j]! + 1, row[j - 1]! + 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }

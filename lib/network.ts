@@ -478,7 +478,11 @@ export class Network {
   updateMiniBatch(miniBatch: readonly Example[], eta: number, options: UpdateOptions = {}): void {
     const where = "Cannot update";
     checkEta(eta, where);
-    const o = checkOptions(options, where, "an object such as { lambda, n }");
+    const o = checkOptions(options, where, "an object such as { lambda, n }", [
+      "lambda",
+      "n",
+      "regularization",
+    ]);
     const lambda = o.lambda === undefined ? 0 : checkNumber(o.lambda, "lambda", where, { min: 0 });
     const kind = o.regularization === undefined
       ? "L2"
@@ -831,7 +835,10 @@ export class Network {
     options: { lambda?: number; regularization?: "L2" | "L1" } = {},
   ): number {
     const where = "Cannot compute cost";
-    const o = checkOptions(options, where, "an object such as { lambda }");
+    const o = checkOptions(options, where, "an object such as { lambda }", [
+      "lambda",
+      "regularization",
+    ]);
     const lambda = o.lambda === undefined ? 0 : checkNumber(o.lambda, "lambda", where, { min: 0 });
     const kind = o.regularization === undefined
       ? "L2"
