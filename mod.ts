@@ -29,6 +29,8 @@ export * from "./lib/activations.ts";
 export * from "./lib/costs.ts";
 export * from "./lib/initializers.ts";
 export * from "./lib/history.ts";
+export * from "./lib/options.ts";
+export * from "./lib/divergence_error.ts";
 export * from "./lib/network.ts";
 export * from "./lib/serialize.ts";
 export * from "./lib/data/idx.ts";

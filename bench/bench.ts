@@ -21,7 +21,8 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { Network, type SgdOptions } from "../lib/network.ts";
+import { Network } from "../lib/network.ts";
+import type { SgdOptions } from "../lib/options.ts";
 import { type PackedData, slice, toPairs } from "../lib/dataset.ts";
 import { kernelReport } from "./kernels_bench.ts";
 

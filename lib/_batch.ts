@@ -3,23 +3,24 @@
 // Where the book loops over the examples of a mini-batch and calls `backprop` for each, this
 // workspace pushes all m examples through at once as matrix products. All buffers are
 // allocated once, when the workspace is made, for the largest mini-batch: the training loop
-// allocates nothing. Buffers come from the kernels' `allocate`, in a single call, so a
-// WebAssembly backend can keep them in its own memory for the whole run.
+// allocates nothing. Buffers come from the kernels' `allocateWith`, in a single call, so a
+// WebAssembly backend keeps them in its own memory for the whole run.
 //
 // Layout (see _kernels.ts): activations of layer l for m examples are an m × sizes[l]
 // row-major matrix, one example per row — the book's sizes[l] × m matrix, stored by columns.
+// Layers are numbered as in the book's chapter 2, from the input: layer 1 is the input and
+// layer L = sizes.length the output; `weights[l - 2]` feeds layer l.
 
+import type { ActCode, Allocation, Buf, Kernels } from "./_kernels.ts";
+import { jsKernels, jsKernels32 } from "./_kernels.ts";
+import { Optimizer, type Params } from "./_optimizers.ts";
 import {
-  Act,
-  type ActCode,
-  type Allocation,
-  type Buf,
-  jsKernels,
-  jsKernels32,
-  type Kernels,
-} from "./_kernels.ts";
-import type { ActivationName } from "./activations.ts";
-import type { CostName } from "./costs.ts";
+  type Activation,
+  activationByName,
+  type ActivationName,
+  softmaxBackwardRows,
+} from "./activations.ts";
+import { type Cost, costByName, type CostName } from "./costs.ts";
 import type { PackedData } from "./dataset.ts";
 import type { Matrix } from "./matrix.ts";
 import type { Random } from "./random.ts";
@@ -38,9 +39,18 @@ export function sourceLength(s: Source): number {
   return s.kind === "packed" ? s.data.length : s.xs.length;
 }
 
-/** The kernels' code for a layer's activation (softmax is applied after the identity). */
-export function kernelCode(name: ActivationName): ActCode {
-  return name === "softmax" ? Act.identity : Act[name];
+/** The class of example `i` of a source: its label, or its target's largest entry. */
+export function classOf(src: Source, i: number): number {
+  if (src.kind === "packed") return src.data.labels[i]!;
+  const y = src.ys[i]!;
+  return typeof y === "number" ? y : argmax(y, 0, y.length);
+}
+
+/** The index of the largest of `n` values from `offset` (the book's `np.argmax`; first wins). */
+export function argmax(v: ArrayLike<number>, offset: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (v[offset + i]! > v[offset + best]!) best = i;
+  return best;
 }
 
 /** What a workspace is for: the network's functions and the training state to keep. */
@@ -51,10 +61,11 @@ export interface WorkspaceOptions {
   readonly cost?: CostName;
   /** Keep dropout masks for the hidden layers. */
   readonly dropout?: boolean;
-  /** Number of optimizer state buffers per parameter array (1 for momentum, 2 for Adam). */
-  readonly stateBuffers?: number;
-  /** Keep a copy of the parameters from before each step, to hand back on divergence. */
-  readonly backup?: boolean;
+  /**
+   * The update rule `step` applies. Its state is allocated here, with the parameters, and
+   * handed to it; with one, the parameters from before each step are kept for `rollback`.
+   */
+  readonly optimizer?: Optimizer;
   /**
    * Sources that `gather` will read. Byte inputs among them are copied once into the
    * kernels' memory (if the kernels have their own), so that `gatherBytes` widens them there.
@@ -64,48 +75,58 @@ export interface WorkspaceOptions {
   readonly orderLength?: number;
 }
 
-/** The batched forward and backward pass for one network shape. */
+/** Read-only views of a workspace's buffers, for gradient norms and tests. */
+export interface WorkspaceView {
+  /** `activations[l - 1]` for layer l, `m × sizes[l - 1]`; index 0 is the input batch. */
+  readonly activations: readonly Buf[];
+  /** `zs[l - 1]` for layer l ≥ 2 (index 0 unused). */
+  readonly zs: readonly Buf[];
+  /** Dropout masks, `masks[l - 1]` for hidden layer l (empty elsewhere or without dropout). */
+  readonly masks: readonly Buf[];
+  /** What layer l passes on: its activations, after dropout if the last pass dropped. */
+  readonly inputs: readonly Buf[];
+  /** Gradients of the last `backward`, summed over its batch, shaped as the parameters. */
+  readonly nablaW: readonly Buf[];
+  readonly nablaB: readonly Buf[];
+}
+
+/**
+ * The batched forward and backward pass for one network shape: load and store parameters,
+ * gather a mini-batch, forward, backward, step and roll back, cost and argmax.
+ */
 export class Workspace {
   readonly sizes: readonly number[];
   readonly maxBatch: number;
-  readonly kernels: Kernels;
-  /** Activation of each layer after the input (index l - 1 for layer l). */
-  readonly activationNames: readonly ActivationName[];
-  /** Kernel codes of the activations; softmax is the identity followed by `softmaxRows`. */
-  readonly acts: readonly ActCode[];
-  readonly cost: CostName;
-  /** Parameters: weights[l] is sizes[l+1] × sizes[l], biases[l] has sizes[l+1] entries. */
-  readonly weights: Buf[];
-  readonly biases: Buf[];
-  /** Gradients summed over the mini-batch, same shapes as the parameters. */
-  readonly nablaW: Buf[];
-  readonly nablaB: Buf[];
-  /** activations[0] is the input batch; activations[l], zs[l], deltas[l] for layers l ≥ 1. */
-  readonly activations: Buf[];
-  readonly zs: Buf[];
-  readonly deltas: Buf[];
-  /** Targets of the batch, m × sizes[L-1]. */
-  readonly y: Buf;
-  /**
-   * Dropout, for hidden layers l (1 ≤ l ≤ L-2): masks[l] holds 0 or 1/(1-p) per unit, and
-   * dropped[l] = activations[l] ⊙ masks[l] is what the next layer sees. Empty otherwise.
-   */
-  readonly masks: Buf[];
-  readonly dropped: Buf[];
-  /** Optimizer state: state[s][l] for weights, state[s][L-1+l] for biases. */
-  readonly state: Buf[][];
-  /** Parameters before the last step: weights then biases. Empty without `backup`. */
-  readonly backupW: Buf[];
-  readonly backupB: Buf[];
   /** A training order to shuffle, in the kernels' memory (`options.orderLength` entries). */
   readonly order: Uint32Array;
+  readonly #k: Kernels;
+  readonly #fs: readonly Activation[];
+  readonly #cost: Cost;
+  readonly #optimizer: Optimizer | undefined;
+  /** Parameters, then the same before the last step (`rollback`); they trade places. */
+  #w: Buf[];
+  #b: Buf[];
+  #wBefore: Buf[];
+  readonly #bBefore: Buf[];
+  /** Whether the last step can be undone: the "before" buffers hold what it changed. */
+  #stepped = false;
+  readonly #nablaW: Buf[];
+  readonly #nablaB: Buf[];
+  /** Index l - 1 for layer l: activations (0: the input batch), weighted inputs, errors δ. */
+  readonly #a: Buf[];
+  readonly #z: Buf[];
+  readonly #delta: Buf[];
+  /** Targets of the batch, m × sizes[L-1]. */
+  readonly #y: Buf;
+  /** Dropout, hidden layers: masks hold 0 or 1/(1-p); dropped = activations ⊙ masks. */
+  readonly #masks: Buf[];
+  readonly #dropped: Buf[];
   /** 0, 1, 2, …: the order for passes over a whole source (as long as the longest source). */
-  readonly identity: Uint32Array;
+  readonly #identity: Uint32Array;
   /** Byte inputs of `options.data` → their copies in the kernels' memory (if it is their own). */
   readonly #resident = new Map<Uint8Array, Uint8Array>();
   /** Whether masks were applied in the last forward pass. */
   #dropping = false;
-  /** Everything allocated, for `dispose`. */
   readonly #alloc: Allocation;
   #disposed = false;
 
@@ -117,30 +138,31 @@ export class Workspace {
   ) {
     this.sizes = sizes;
     this.maxBatch = maxBatch;
-    this.kernels = kernels;
+    this.#k = kernels;
     const L = sizes.length;
-    this.activationNames = options.activations ?? Array.from({ length: L - 1 }, () => "sigmoid");
-    this.acts = this.activationNames.map(kernelCode);
-    this.cost = options.cost ?? "QuadraticCost";
-    const nState = options.stateBuffers ?? 0;
+    const names = options.activations ?? Array.from({ length: L - 1 }, () => "sigmoid");
+    this.#fs = names.map(activationByName);
+    this.#cost = costByName(options.cost ?? "QuadraticCost");
+    const opt = this.#optimizer = options.optimizer;
     // One allocation call for everything, so a WebAssembly backend grows its memory once and
     // every kernel call takes its arrays from one allocation.
-    const paramLengths: number[] = [];
-    for (let l = 0; l < L - 1; l++) paramLengths.push(sizes[l + 1]! * sizes[l]!); // weights
-    for (let l = 0; l < L - 1; l++) paramLengths.push(sizes[l + 1]!); // biases
-    const batchLengths = sizes.map((s) => maxBatch * s);
+    const wLengths = sizes.slice(1).map((s, l) => s * sizes[l]!);
+    const bLengths = sizes.slice(1);
+    const params = [...wLengths, ...bLengths];
+    const batch = sizes.map((s) => maxBatch * s);
     const hidden = sizes.map((s, l) => (options.dropout && l > 0 && l < L - 1 ? maxBatch * s : 0));
+    const nState = opt?.stateCount ?? 0;
     const lengths = [
-      ...paramLengths, // weights, biases
-      ...paramLengths, // nablaW, nablaB
-      ...batchLengths, // activations
-      ...batchLengths, // zs (index 0 unused)
-      ...batchLengths, // deltas (index 0 unused)
+      ...params, // weights, biases
+      ...params, // nablaW, nablaB
+      ...(opt ? params : params.map(() => 0)), // the parameters before the last step
+      ...batch, // activations
+      ...batch, // zs (index 0 unused)
+      ...batch, // deltas (index 0 unused)
       maxBatch * sizes[L - 1]!, // y
       ...hidden, // masks
       ...hidden, // dropped
-      ...Array.from({ length: nState }, () => paramLengths).flat(), // optimizer state
-      ...(options.backup ? paramLengths : paramLengths.map(() => 0)), // backup
+      ...Array.from({ length: nState }, () => params).flat(), // optimizer state
     ];
     // Byte inputs are copied into the kernels' memory when their kernels need it.
     const sources = options.data ?? [];
@@ -161,35 +183,32 @@ export class Workspace {
     const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
     const alloc = kernels.allocateWith(lengths, totalBytes, orderLength + identityLength);
     this.#alloc = alloc;
-    const bufs = alloc.bufs;
     copies.forEach((c, i) => {
       const copy = alloc.bytes.subarray(byteOffsets[i]!, byteOffsets[i]! + c.length);
       copy.set(c);
       this.#resident.set(c, copy);
     });
     this.order = alloc.words.subarray(0, orderLength);
-    this.identity = alloc.words.subarray(orderLength);
-    for (let i = 0; i < identityLength; i++) this.identity[i] = i;
+    this.#identity = alloc.words.subarray(orderLength);
+    for (let i = 0; i < identityLength; i++) this.#identity[i] = i;
     let k = 0;
-    const take = (n: number) => bufs.slice(k, k += n);
-    this.weights = take(L - 1);
-    this.biases = take(L - 1);
-    this.nablaW = take(L - 1);
-    this.nablaB = take(L - 1);
-    this.activations = take(L);
-    this.zs = take(L);
-    this.deltas = take(L);
-    this.y = take(1)[0]!;
-    this.masks = take(L);
-    this.dropped = take(L);
-    this.state = Array.from({ length: nState }, () => take(2 * (L - 1)));
-    this.backupW = take(L - 1);
-    this.backupB = take(L - 1);
+    const take = (n: number) => alloc.bufs.slice(k, k += n);
+    [this.#w, this.#b] = [take(L - 1), take(L - 1)];
+    [this.#nablaW, this.#nablaB] = [take(L - 1), take(L - 1)];
+    [this.#wBefore, this.#bBefore] = [take(L - 1), take(L - 1)];
+    [this.#a, this.#z, this.#delta] = [take(L), take(L), take(L)];
+    this.#y = take(1)[0]!;
+    [this.#masks, this.#dropped] = [take(L), take(L)];
+    opt?.attach(
+      Array.from({ length: nState }, () => ({ weights: take(L - 1), biases: take(L - 1) })),
+    );
   }
 
-  /** The order 0, 1, …, n − 1: `identity` when it is long enough, else a new array. */
+  /** The order 0, 1, …, n − 1: this workspace's own when it is long enough, else a new array. */
   sequence(n: number): Uint32Array {
-    return n <= this.identity.length ? this.identity : Uint32Array.from({ length: n }, (_, i) => i);
+    return n <= this.#identity.length
+      ? this.#identity
+      : Uint32Array.from({ length: n }, (_, i) => i);
   }
 
   /**
@@ -199,50 +218,29 @@ export class Workspace {
   dispose(): void {
     if (this.#disposed) return; // a second release would hand out memory now in use
     this.#disposed = true;
-    this.kernels.release(this.#alloc);
+    this.#k.release(this.#alloc);
   }
 
   /** Copies the network's parameters into the workspace. */
   loadParams(weights: readonly Matrix[], biases: readonly Matrix[]): void {
     for (let l = 0; l < weights.length; l++) {
-      this.weights[l]!.set(weights[l]!.data);
-      this.biases[l]!.set(biases[l]!.data);
+      this.#w[l]!.set(weights[l]!.data);
+      this.#b[l]!.set(biases[l]!.data);
     }
+    this.#stepped = false;
   }
 
   /** Copies the workspace's parameters back into the network's matrices. */
   storeParams(weights: readonly Matrix[], biases: readonly Matrix[]): void {
     for (let l = 0; l < weights.length; l++) {
-      weights[l]!.data.set(this.weights[l]!);
-      biases[l]!.data.set(this.biases[l]!);
-    }
-  }
-
-  /** Copies the parameters into the backup (before a step). */
-  saveBackup(): void {
-    for (let l = 0; l < this.weights.length; l++) {
-      this.backupW[l]!.set(this.weights[l]!);
-      this.backupB[l]!.set(this.biases[l]!);
-    }
-  }
-
-  /** Copies the backup (the parameters before the last step) into the network's matrices. */
-  storeBackup(weights: readonly Matrix[], biases: readonly Matrix[]): void {
-    for (let l = 0; l < weights.length; l++) {
-      weights[l]!.data.set(this.backupW[l]!);
-      biases[l]!.data.set(this.backupB[l]!);
+      weights[l]!.data.set(this.#w[l]!);
+      biases[l]!.data.set(this.#b[l]!);
     }
   }
 
   /** Whether every parameter is finite. */
   paramsFinite(): boolean {
-    let sum = 0;
-    for (let l = 0; l < this.weights.length; l++) {
-      const w = this.weights[l]!, b = this.biases[l]!;
-      for (let i = 0; i < w.length; i++) sum += w[i]! * 0;
-      for (let i = 0; i < b.length; i++) sum += b[i]! * 0;
-    }
-    return sum === 0;
+    return allFinite(this.#w) && allFinite(this.#b);
   }
 
   /**
@@ -250,8 +248,8 @@ export class Workspace {
    * targets into `y`: one-hot rows for class labels, the vector itself otherwise.
    */
   gather(src: Source, order: ArrayLike<number>, start: number, m: number, targets: boolean): void {
-    const n0 = this.sizes[0]!, nL = this.sizes[this.sizes.length - 1]!;
-    const x = this.activations[0]!, y = this.y;
+    const n0 = this.sizes[0]!, nL = this.sizes.at(-1)!;
+    const x = this.#a[0]!, y = this.#y;
     if (targets) y.fill(0, 0, m * nL);
     if (src.kind === "packed") {
       const { inputs, inputScale, labels } = src.data;
@@ -260,9 +258,9 @@ export class Workspace {
         // by the kernels. Anything else (all bytes, with the TypeScript kernels) by the
         // TypeScript kernel for the buffer's type, which takes any arrays.
         const bytes = this.#resident.get(inputs);
-        const own = order === this.order || order === this.identity;
+        const own = order === this.order || order === this.#identity;
         if (bytes !== undefined && own && order instanceof Uint32Array) {
-          this.kernels.gatherBytes(m, n0, bytes, order, start, inputScale, x);
+          this.#k.gatherBytes(m, n0, bytes, order, start, inputScale, x);
         } else {
           const js = x instanceof Float32Array ? jsKernels32 : jsKernels;
           const ord = order instanceof Uint32Array ? order : Uint32Array.from(order);
@@ -290,11 +288,11 @@ export class Workspace {
     }
   }
 
-  /** What layer `l` passes on to layer `l + 1`: its activations, after dropout if any. */
-  input(l: number): Buf {
-    return this.#dropping && l > 0 && l < this.sizes.length - 1
-      ? this.dropped[l]!
-      : this.activations[l]!;
+  /** What layer `l` (from 1, the input) passes on: its activations, after dropout if any. */
+  #input(l: number): Buf {
+    return this.#dropping && l > 1 && l < this.sizes.length
+      ? this.#dropped[l - 1]!
+      : this.#a[l - 1]!;
   }
 
   /**
@@ -304,28 +302,20 @@ export class Workspace {
    * at test time); the book's chapter 3 halves the weights after training instead.
    */
   forward(m: number, dropout?: { readonly p: number; readonly rng: Random }): void {
-    const k = this.kernels, s = this.sizes, L = s.length;
-    this.#dropping = dropout !== undefined && dropout.p > 0 && this.masks[1]!.length > 0;
-    for (let l = 1; l < L; l++) {
-      // Row-major m × n_out result of (m × n_in) · (n_out × n_in)ᵀ: the book's w·a, batched.
-      k.gemmNT(m, s[l]!, s[l - 1]!, this.input(l - 1), this.weights[l - 1]!, this.zs[l]!);
-      k.biasActivate(
-        this.acts[l - 1]!,
-        m,
-        s[l]!,
-        this.zs[l]!,
-        this.biases[l - 1]!,
-        this.activations[l]!,
-      );
-      if (l === L - 1 && this.activationNames[l - 1] === "softmax") {
-        k.softmaxRows(m, s[l]!, this.zs[l]!, this.activations[l]!);
-      }
-      if (this.#dropping && l < L - 1) this.#drop(l, m * s[l]!, dropout!);
+    const k = this.#k, s = this.sizes, L = s.length;
+    this.#dropping = dropout !== undefined && dropout.p > 0 && this.#masks[1]!.length > 0;
+    for (let l = 2; l <= L; l++) {
+      const n = s[l - 1]!, f = this.#fs[l - 2]!, z = this.#z[l - 1]!, a = this.#a[l - 1]!;
+      // Row-major m × n result of (m × n_in) · (n × n_in)ᵀ: the book's w·a, batched.
+      k.gemmNT(m, n, s[l - 2]!, this.#input(l - 1), this.#w[l - 2]!, z);
+      k.biasActivate(f.kernel as ActCode, m, n, z, this.#b[l - 2]!, a);
+      if (!f.elementwise) k.softmaxRows(m, n, z, a);
+      if (this.#dropping && l < L) this.#drop(l, m * n, dropout!);
     }
   }
 
   #drop(l: number, len: number, dropout: { readonly p: number; readonly rng: Random }): void {
-    const mask = this.masks[l]!, a = this.activations[l]!, out = this.dropped[l]!;
+    const mask = this.#masks[l - 1]!, a = this.#a[l - 1]!, out = this.#dropped[l - 1]!;
     const keep = 1 / (1 - dropout.p);
     for (let i = 0; i < len; i++) {
       const v = dropout.rng.uniform() < dropout.p ? 0 : keep;
@@ -336,145 +326,104 @@ export class Workspace {
 
   /**
    * The cost summed over the first `m` examples, from the last forward pass and gathered
-   * targets (without any regularization term). Cross-entropy and log-likelihood are computed
-   * from z, so that they stay finite where a has rounded to 0 or 1.
+   * targets (without any regularization term): the cost's own batched form.
    */
   costSum(m: number): number {
-    const L = this.sizes.length, n = this.sizes[L - 1]!;
-    const a = this.activations[L - 1]!, z = this.zs[L - 1]!, y = this.y;
-    let cost = 0;
-    if (this.cost === "QuadraticCost") {
-      for (let i = 0; i < m * n; i++) cost += (a[i]! - y[i]!) ** 2;
-      return cost / 2;
-    }
-    if (this.cost === "CrossEntropyCost") {
-      // −y ln σ(z) − (1 − y) ln(1 − σ(z)) = y·softplus(−z) + (1 − y)·softplus(z).
-      for (let i = 0; i < m * n; i++) {
-        const v = z[i]!, t = y[i]!;
-        const sp = Math.log1p(Math.exp(-Math.abs(v)));
-        cost += t * (Math.max(-v, 0) + sp) + (1 - t) * (Math.max(v, 0) + sp);
-      }
-      return cost;
-    }
-    // Log-likelihood: −Σ y ln softmax(z) = Σy · logsumexp(z) − Σ y·z, row by row.
-    for (let r = 0; r < m; r++) {
-      const o = r * n;
-      let max = -Infinity;
-      for (let i = 0; i < n; i++) max = Math.max(max, z[o + i]!);
-      let sumExp = 0, sumY = 0, yz = 0;
-      for (let i = 0; i < n; i++) {
-        sumExp += Math.exp(z[o + i]! - max);
-        sumY += y[o + i]!;
-        yz += y[o + i]! * (z[o + i]! - max);
-      }
-      cost += sumY * Math.log(sumExp) - yz;
-    }
-    return cost;
-  }
-
-  /** BP1: the output error δᴸ of the first `m` examples, into `deltas[L-1]`. */
-  #outputDelta(m: number): void {
-    const k = this.kernels, L = this.sizes.length, n = this.sizes[L - 1]!;
-    const a = this.activations[L - 1]!, d = this.deltas[L - 1]!, y = this.y;
-    // ∇ₐC = a − y for the quadratic cost; δᴸ = a − y itself for cross-entropy with sigmoid
-    // outputs (the book's equation 66) and log-likelihood with softmax (equation 84).
-    k.sub(m * n, a, y, d);
-    if (this.cost === "LogLikelihoodCost") {
-      // δᴸ = a·Σy − y, which is a − y when y sums to 1 (one-hot); fix the rows that do not.
-      for (let r = 0; r < m; r++) {
-        let sumY = 0;
-        for (let i = 0; i < n; i++) sumY += y[r * n + i]!;
-        if (sumY !== 1) {
-          for (let i = 0; i < n; i++) d[r * n + i] = a[r * n + i]! * sumY - y[r * n + i]!;
-        }
-      }
-      return;
-    }
-    if (this.cost !== "QuadraticCost") return;
-    if (this.activationNames[L - 2] === "softmax") {
-      // Through softmax's Jacobian: δ = a ⊙ (g − aᵀg), one example per row.
-      for (let r = 0; r < m; r++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += a[r * n + i]! * d[r * n + i]!;
-        for (let i = 0; i < n; i++) d[r * n + i] = a[r * n + i]! * (d[r * n + i]! - dot);
-      }
-      return;
-    }
-    // ⊙ σ'(zᴸ), or f'(zᴸ) for another elementwise activation.
-    k.activationPrimeMul(this.acts[L - 2]!, m * n, this.zs[L - 1]!, a, d);
+    const L = this.sizes.length;
+    return this.#cost.batchFn(m, this.sizes[L - 1]!, this.#a[L - 1]!, this.#z[L - 1]!, this.#y);
   }
 
   /**
-   * Backward pass after `forward(m)` and `gather(…, targets)`. Fills `nablaW` and `nablaB`
-   * with gradients summed over the batch and returns the summed cost.
+   * Backward pass after `forward(m)` and `gather(…, targets)`: every layer's δ (BP1, BP2), the
+   * bias gradients (BP3) and, unless `forStep` and the optimizer adds them straight into the
+   * weights in `step`, the weight gradients (BP4), summed over the batch. Returns the summed
+   * cost.
    */
-  backward(m: number): number {
-    const k = this.kernels, s = this.sizes;
-    const cost = this.backwardDeltas(m);
-    for (let l = s.length - 1; l >= 1; l--) {
-      // BP4: ∂C/∂w = δ · aᵀ of the layer before, summed over the batch (Δᵀ · A).
-      k.gemmTN(s[l]!, s[l - 1]!, m, this.deltas[l]!, this.input(l - 1), this.nablaW[l - 1]!);
-    }
-    return cost;
-  }
-
-  /**
-   * The backward pass up to the weight gradients: returns the summed cost and fills every
-   * layer's δ (BP1, BP2) and `nablaB` (BP3). `backward` adds `nablaW`; `stepFused` goes
-   * straight to the update instead.
-   */
-  backwardDeltas(m: number): number {
-    const k = this.kernels, s = this.sizes, L = s.length;
+  backward(m: number, forStep = false): number {
+    const k = this.#k, s = this.sizes, L = s.length;
     const cost = this.costSum(m);
-    this.#outputDelta(m);
-    for (let l = L - 1; l >= 1; l--) {
-      const d = this.deltas[l]!;
+    // BP1: δᴸ from the cost's batched form, through f'(zᴸ) unless it is already δᴸ.
+    const out = this.#fs[L - 2]!, n = s[L - 1]!, aL = this.#a[L - 1]!, dL = this.#delta[L - 1]!;
+    if (!this.#cost.batchDelta(m, n, aL, this.#y, dL)) this.#activationBackward(out, m, n, L);
+    for (let l = L; l >= 2; l--) {
       // BP3: ∂C/∂b = δ, summed over the batch.
-      k.columnSums(m, s[l]!, d, this.nablaB[l - 1]!);
-      if (l > 1) {
-        // BP2: δˡ = (wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ'(zˡ) — here Δ · W, one example per row.
-        const dPrev = this.deltas[l - 1]!, len = m * s[l - 1]!;
-        k.gemmNN(m, s[l - 1]!, s[l]!, d, this.weights[l - 1]!, dPrev);
+      k.columnSums(m, s[l - 1]!, this.#delta[l - 1]!, this.#nablaB[l - 2]!);
+      if (l > 2) {
+        // BP2: δˡ⁻¹ = ((wˡ)ᵀ δˡ) ⊙ σ'(zˡ⁻¹) — here Δ · W, one example per row.
+        const dPrev = this.#delta[l - 2]!, len = m * s[l - 2]!;
+        k.gemmNN(m, s[l - 2]!, s[l - 1]!, this.#delta[l - 1]!, this.#w[l - 2]!, dPrev);
         if (this.#dropping) {
           // A dropped unit passes nothing back; a kept one its gradient times 1/(1 − p).
-          const mask = this.masks[l - 1]!;
+          const mask = this.#masks[l - 2]!;
           for (let i = 0; i < len; i++) dPrev[i] = dPrev[i]! * mask[i]!;
         }
-        k.activationPrimeMul(
-          this.acts[l - 2]!,
-          len,
-          this.zs[l - 1]!,
-          this.activations[l - 1]!,
-          dPrev,
+        this.#activationBackward(this.#fs[l - 3]!, m, s[l - 2]!, l - 1);
+      }
+      if (!forStep || !this.#optimizer?.fusable) {
+        // BP4: ∂C/∂w = δ · aᵀ of the layer before, summed over the batch (Δᵀ · A).
+        k.gemmTN(
+          s[l - 1]!,
+          s[l - 2]!,
+          m,
+          this.#delta[l - 1]!,
+          this.#input(l - 1),
+          this.#nablaW[l - 2]!,
         );
       }
     }
     return cost;
   }
 
+  /** `δ ← ∂C/∂a` of layer l taken to `∂C/∂z` in place: `⊙ f'(z)`, or softmax's Jacobian. */
+  #activationBackward(f: Activation, m: number, n: number, l: number): void {
+    const a = this.#a[l - 1]!, d = this.#delta[l - 1]!;
+    if (f.elementwise) {
+      this.#k.activationPrimeMul(f.kernel as ActCode, m * n, this.#z[l - 1]!, a, d);
+    } else softmaxBackwardRows(m, n, a, d, d);
+  }
+
   /**
-   * One step of plain gradient descent from the last `backwardDeltas(m)`: for each layer
-   * `b ← b + α·Σδ` and `W ← β·W + (αΔ)ᵀ·A` (with α = −η/m and β = 1 − ηλ/n, network2.py's L2
-   * rule). The weight gradient goes straight into the update, never stored, and the deltas
-   * are scaled by α in place (they are spent). The new weights are written into the backup
-   * buffers, which then trade places with the weights: the backup holds the parameters from
-   * before the step, as `saveBackup` would, without a copy.
+   * One step of the workspace's optimizer with learning rate `eta`, from the last
+   * `backward(m, true)`, keeping the parameters from before it for `rollback`. Plain gradient
+   * descent is fused: for each layer `b ← b − (η/m)·Σδ` and `W ← β·W + (αΔ)ᵀ·A` (α = −η/m,
+   * β = 1 − ηλ/n, network2.py's L2 rule), the weight gradient never stored; the new weights
+   * go into the "before" buffers, which then trade places with the weights (no copy).
    */
-  stepFused(m: number, alpha: number, beta: number): void {
-    if (this.backupW[0]!.length !== this.weights[0]!.length) {
-      throw new Error("stepFused needs a workspace made with backup: true");
+  step(m: number, eta: number): void {
+    const opt = this.#optimizer!, k = this.#k, s = this.sizes;
+    for (let l = 0; l < this.#b.length; l++) this.#bBefore[l]!.set(this.#b[l]!);
+    if (!opt.fusable) {
+      for (let l = 0; l < this.#w.length; l++) this.#wBefore[l]!.set(this.#w[l]!);
+      opt.update(k, this.#params(), { weights: this.#nablaW, biases: this.#nablaB }, eta, m);
+    } else {
+      const alpha = -eta / m, beta = 1 - opt.decay(eta);
+      for (let l = 2; l <= s.length; l++) {
+        const b = this.#b[l - 2]!, d = this.#delta[l - 1]!;
+        k.axpby(b.length, alpha, this.#nablaB[l - 2]!, 1, b);
+        k.axpby(m * s[l - 1]!, alpha, d, 0, d); // δ is spent: scale it by α in place
+        const w = this.#w[l - 2]!, next = this.#wBefore[l - 2]!;
+        k.gemmTNAdd(s[l - 1]!, s[l - 2]!, m, d, this.#input(l - 1), beta, w, next);
+      }
+      [this.#w, this.#wBefore] = [this.#wBefore, this.#w];
     }
-    const k = this.kernels, s = this.sizes;
-    for (let l = 1; l < s.length; l++) {
-      const w = this.weights[l - 1]!, next = this.backupW[l - 1]!, d = this.deltas[l]!;
-      const b = this.biases[l - 1]!;
-      this.backupB[l - 1]!.set(b);
-      k.axpby(b.length, alpha, this.nablaB[l - 1]!, 1, b);
-      k.axpby(m * s[l]!, alpha, d, 0, d);
-      k.gemmTNAdd(s[l]!, s[l - 1]!, m, d, this.input(l - 1), beta, w, next);
-      this.weights[l - 1] = next;
-      this.backupW[l - 1] = w;
-    }
+    this.#stepped = true;
+  }
+
+  /**
+   * Undoes the last `step`: the parameters are again those from before it. Returns `false`,
+   * changing nothing, when there is no step to undo (none yet, or already undone). The
+   * optimizer's state is not rolled back: training stops after a rollback.
+   */
+  rollback(): boolean {
+    if (!this.#stepped) return false;
+    [this.#w, this.#wBefore] = [this.#wBefore, this.#w];
+    for (let l = 0; l < this.#b.length; l++) this.#b[l]!.set(this.#bBefore[l]!);
+    this.#stepped = false;
+    return true;
+  }
+
+  #params(): Params {
+    return { weights: this.#w, biases: this.#b };
   }
 
   /**
@@ -483,22 +432,36 @@ export class Workspace {
    */
   gradientsFinite(m: number): boolean {
     let sum = 0;
-    for (let l = 1; l < this.sizes.length; l++) {
-      const a = this.activations[l]!, nb = this.nablaB[l - 1]!;
-      const len = m * this.sizes[l]!;
+    for (let l = 2; l <= this.sizes.length; l++) {
+      const a = this.#a[l - 1]!, len = m * this.sizes[l - 1]!;
       for (let i = 0; i < len; i++) sum += a[i]! * 0;
-      for (let i = 0; i < nb.length; i++) sum += nb[i]! * 0;
     }
-    return sum === 0;
+    return sum === 0 && allFinite(this.#nablaB);
   }
 
   /** Index of the largest output for each of the first `m` examples, into `out`. */
   argmax(m: number, out: Int32Array): void {
-    const L = this.sizes.length, n = this.sizes[L - 1]!, a = this.activations[L - 1]!;
-    for (let j = 0; j < m; j++) {
-      let best = 0;
-      for (let i = 1; i < n; i++) if (a[j * n + i]! > a[j * n + best]!) best = i;
-      out[j] = best;
-    }
+    const L = this.sizes.length, n = this.sizes[L - 1]!, a = this.#a[L - 1]!;
+    for (let j = 0; j < m; j++) out[j] = argmax(a, j * n, n);
   }
+
+  /** Read-only views of the buffers (valid until the next call that writes them). */
+  view(): WorkspaceView {
+    const L = this.sizes.length;
+    return {
+      activations: this.#a,
+      zs: this.#z,
+      masks: this.#masks,
+      inputs: Array.from({ length: L }, (_, i) => this.#input(i + 1)),
+      nablaW: this.#nablaW,
+      nablaB: this.#nablaB,
+    };
+  }
+}
+
+/** Whether every value of every array is finite (`x · 0` is 0 for finite x, NaN otherwise). */
+function allFinite(arrays: readonly Buf[]): boolean {
+  let sum = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) sum += a[i]! * 0;
+  return sum === 0;
 }

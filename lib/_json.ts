@@ -3,11 +3,33 @@
 // before anything is allocated from it, and names are looked up in fixed tables: nothing in
 // the file is evaluated (network2.py's `load` calls `getattr` on the cost's name).
 
-import { checkPairing, type RegularizationConfig } from "./_options.ts";
+import { checkPairing } from "./_config.ts";
+import { type Regularization, regularizationKinds } from "./options.ts";
 import { typeName } from "./_util.ts";
 import { checkChoice, checkSizes } from "./_validate.ts";
 import { type ActivationName, activationNames } from "./activations.ts";
 import { type Cost, costByName, costNames } from "./costs.ts";
+
+/**
+ * The JSON form of a network: network2.py's `save` format, `{ sizes, weights, biases, cost }`,
+ * with a format `version`, the `activations` and the `regularization` it was trained with.
+ */
+export interface NetworkJson {
+  /** Format version, 1; files without it are read as network2.py's. */
+  version?: number;
+  /** Layer sizes. */
+  sizes: number[];
+  /** Weights, each as nested rows (`sizes[l+1]` rows of `sizes[l]` numbers). */
+  weights: number[][][];
+  /** Biases, each as nested rows (`sizes[l+1]` rows of one number). */
+  biases: number[][][];
+  /** The cost's class name in network2.py. */
+  cost: string;
+  /** Activation of each layer after the input; all sigmoid when absent. */
+  activations?: string[];
+  /** The regularization of the last training run; none when absent. */
+  regularization?: Regularization;
+}
 
 /** The format version `toJSON` writes; files without `version` are network2.py's. */
 export const FORMAT_VERSION = 1;
@@ -20,7 +42,7 @@ export interface ParsedNetwork {
   readonly biases: Float64Array[];
   readonly cost: Cost;
   readonly activations: ActivationName[];
-  readonly regularization: RegularizationConfig;
+  readonly regularization: Regularization;
 }
 
 const WHERE = "Cannot load network";
@@ -90,7 +112,7 @@ function readActivations(v: unknown, layers: number): ActivationName[] {
   return v.map((a, l) => checkChoice(a, `field "activations[${l}]"`, WHERE, activationNames));
 }
 
-function readRegularization(v: unknown): RegularizationConfig {
+function readRegularization(v: unknown): Regularization {
   if (v === undefined || v === null) return { kind: "L2", lambda: 0, dropout: 0 };
   if (typeof v !== "object" || Array.isArray(v)) {
     throw new TypeError(
@@ -98,7 +120,7 @@ function readRegularization(v: unknown): RegularizationConfig {
     );
   }
   const r = v as Record<string, unknown>;
-  const kind = checkChoice(r.kind, 'field "regularization.kind"', WHERE, ["L2", "L1"] as const);
+  const kind = checkChoice(r.kind, 'field "regularization.kind"', WHERE, regularizationKinds);
   const num = (name: "lambda" | "dropout", max: number) => {
     const x = r[name];
     if (typeof x !== "number" || !Number.isFinite(x) || x < 0 || x >= max) {

@@ -9,11 +9,16 @@
 // columns) stored column by column, so that each example's vector is contiguous and packed
 // inputs are copied, not transposed.
 
-/** Float arrays the kernels work on; the TypeScript kernels use float64. */
+/**
+ * Float arrays the kernels work on: `Float64Array` or `Float32Array`, as the kernel set's
+ * `dtype` says (each backend has both; the float32 TypeScript kernels compute in float64 and
+ * round on store).
+ */
 export type Buf = Float64Array | Float32Array;
 
 /** Element type of a kernel set's buffers: `Float64Array` or `Float32Array`. */
-export type Dtype = "float64" | "float32";
+export type { Dtype } from "./options.ts";
+import type { Dtype } from "./options.ts";
 
 /** Activation functions known to the kernels, by number so that WebAssembly can switch on it. */
 export const Act = {

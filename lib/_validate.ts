@@ -29,7 +29,19 @@ export function checkSizes(sizes: unknown, where: string): asserts sizes is numb
       );
     }
   });
+  let params = 0;
+  for (let l = 1; l < sizes.length; l++) params += sizes[l]! * (sizes[l - 1]! + 1);
+  if (params > MAX_PARAMETERS) {
+    throw new RangeError(
+      `${where}: sizes [${
+        sizes.join(", ")
+      }] need ${params} weights and biases, expected at most ${MAX_PARAMETERS} (2^27: 1 GiB of float64 for each copy, and training keeps several)`,
+    );
+  }
 }
+
+/** The most weights and biases a network may have, checked before anything is allocated. */
+export const MAX_PARAMETERS = 2 ** 27;
 
 export function checkSeed(seed: unknown, where: string): number | undefined {
   if (seed !== undefined && (typeof seed !== "number" || !Number.isFinite(seed))) {

@@ -17,8 +17,7 @@ import {
 } from "./_kernels.ts";
 import { KERNELS_WASM_BASE64 } from "./wasm/_kernels_wasm.ts";
 
-/** Which implementation of the kernels trains: WebAssembly SIMD or TypeScript. */
-export type Backend = "wasm" | "js";
+import type { Backend } from "./options.ts";
 
 /** The kernel set for a backend and element type. */
 export function selectKernels(backend: Backend, dtype: Dtype): Kernels {
@@ -84,6 +83,16 @@ function wasmModule(): { module: WebAssembly.Module; heapBase: number } {
     compiled = { module, heapBase: (probe.exports.heapBase as () => number)() };
   }
   return compiled;
+}
+
+/** Whether this runtime runs the WebAssembly kernels (SIMD and relaxed SIMD, as Deno 2 does). */
+export function wasmSupported(): boolean {
+  try {
+    wasmModule();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const PAGE = 65536;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { LEAKY_SLOPE, sigmoidScalar } from "./_kernels.ts";
+import { Act, LEAKY_SLOPE, sigmoidScalar } from "./_kernels.ts";
 import { Matrix } from "./matrix.ts";
 
 /** The activation functions a layer can use, by name (as they are saved in JSON). */
@@ -285,15 +285,58 @@ export function softmax(z: Matrix): Matrix {
  */
 export function softmaxBackward(a: Matrix, g: Matrix): Matrix {
   const out = new Matrix(a.rows, a.cols);
-  for (let j = 0; j < a.cols; j++) {
-    let dot = 0;
-    for (let i = 0; i < a.rows; i++) dot += a.data[i * a.cols + j]! * g.data[i * a.cols + j]!;
-    for (let i = 0; i < a.rows; i++) {
-      const k = i * a.cols + j;
-      out.data[k] = a.data[k]! * (g.data[k]! - dot);
-    }
-  }
+  // Column j of a `rows × cols` matrix: offset j, stride cols.
+  for (let j = 0; j < a.cols; j++) softmaxJacobianAt(a.data, g.data, out.data, j, a.cols, a.rows);
   return out;
+}
+
+/**
+ * {@linkcode softmaxBackward} over a batch stored one example per row (the training
+ * workspace's layout): for each of `m` rows of `n`, `out = a ⊙ (g − aᵀg)`. `out` may be `g`.
+ *
+ * @param m Number of examples (rows).
+ * @param n Outputs per example.
+ * @param a The softmax outputs, `m × n`.
+ * @param g `∂C/∂a`, `m × n`.
+ * @param out Where `∂C/∂z` goes, `m × n`.
+ *
+ * @example The same as softmaxBackward on each column
+ * ```ts
+ * import { Matrix, softmax, softmaxBackward, softmaxBackwardRows } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const a = softmax(Matrix.column([1, 2, 3])), g = Matrix.column([1, 0, -1]);
+ * const out = new Float64Array(3);
+ * softmaxBackwardRows(1, 3, a.data, g.data, out);
+ * assert.deepEqual(Array.from(out), Array.from(softmaxBackward(a, g).data));
+ * ```
+ */
+export function softmaxBackwardRows(
+  m: number,
+  n: number,
+  a: Float64Array | Float32Array,
+  g: Float64Array | Float32Array,
+  out: Float64Array | Float32Array,
+): void {
+  for (let r = 0; r < m; r++) softmaxJacobianAt(a, g, out, r * n, 1, n);
+}
+
+/**
+ * Softmax's Jacobian `diag(a) − a·aᵀ` times `g`, for one example of `n` values stored from
+ * `offset` every `stride` entries: `out = a ⊙ (g − aᵀg)`. The one implementation, for columns
+ * (the book's layout) and rows (the workspace's).
+ */
+function softmaxJacobianAt(
+  a: ArrayLike<number>,
+  g: ArrayLike<number>,
+  out: { [i: number]: number },
+  offset: number,
+  stride: number,
+  n: number,
+): void {
+  let dot = 0;
+  for (let i = 0, k = offset; i < n; i++, k += stride) dot += a[k]! * g[k]!;
+  for (let i = 0, k = offset; i < n; i++, k += stride) out[k] = a[k]! * (g[k]! - dot);
 }
 
 /** An activation function for a layer, as the per-example (book) path uses it. */
@@ -302,6 +345,11 @@ export interface Activation {
   readonly name: ActivationName;
   /** Whether `aⱼ` depends on `zⱼ` alone (every activation here but softmax). */
   readonly elementwise: boolean;
+  /**
+   * Its code in the numeric kernels, which apply it to whole batches (softmax has the
+   * identity's code: the workspace takes each row's softmax after it).
+   */
+  readonly kernel: number;
   /** The activations `a = f(z)` of a column (or of each column). */
   fn(z: Matrix): Matrix;
   /**
@@ -311,25 +359,22 @@ export interface Activation {
   backward(z: Matrix, a: Matrix, g: Matrix): Matrix;
 }
 
-function hadamard(a: Matrix, b: Matrix): Matrix {
-  const out = new Matrix(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i]! * b.data[i]!;
-  return out;
-}
-
 function elementwiseActivation(
-  name: ActivationName,
+  name: Exclude<ActivationName, "softmax">,
   f: (z: Matrix) => Matrix,
   fPrime: (z: Matrix) => Matrix,
 ): Activation {
   return {
     name,
     elementwise: true,
+    kernel: Act[name],
     fn: f,
-    backward: (z, _a, g) => hadamard(g, fPrime(z)),
+    backward: (z, _a, g) => g.hadamard(fPrime(z)),
   };
 }
 
+// Adding an activation: its name in ActivationName and activationNames, its fn and fPrime
+// above, a line here, and its case in the kernels (Act in _kernels.ts, kernels.as.ts).
 const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   sigmoid: elementwiseActivation("sigmoid", sigmoid, sigmoidPrime),
   tanh: elementwiseActivation("tanh", tanh, tanhPrime),
@@ -343,6 +388,7 @@ const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   softmax: {
     name: "softmax",
     elementwise: false,
+    kernel: Act.identity,
     fn: softmax,
     backward: (_z, a, g) => softmaxBackward(a, g),
   },

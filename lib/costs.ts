@@ -32,9 +32,29 @@ export interface Cost {
    * (default sigmoid, as in network2.py).
    */
   delta(z: Matrix, a: Matrix, y: Matrix, activation?: ActivationName): Matrix;
+  /**
+   * `∇ₐC`, the cost's derivative with respect to the output activations (network.py's
+   * `cost_derivative`, which is the quadratic cost's `a − y`).
+   */
+  derivative(a: Matrix, y: Matrix): Matrix;
+  /**
+   * `fn` over a batch stored one example per row (the training workspace's layout): the cost
+   * of `m` examples of `n` outputs, summed, computed from `z` as `fn(a, y, z)` is.
+   */
+  batchFn(m: number, n: number, a: Batch, z: Batch, y: Batch): number;
+  /**
+   * BP1 over a batch stored one example per row: writes into `d` either `δᴸ` itself and
+   * returns `true` (where the cost's δ is simpler than the chain rule: cross-entropy with
+   * sigmoid, log-likelihood with softmax), or `∇ₐC` and returns `false`, for the caller to
+   * take through the output activation's derivative as `delta` does.
+   */
+  batchDelta(m: number, n: number, a: Batch, y: Batch, d: Batch): boolean;
   /** The name. */
   toString(): string;
 }
+
+/** A batch of values in the training workspace: float64, or float32 with `dtype: "float32"`. */
+export type Batch = Float64Array | Float32Array;
 
 function checkSameShape(a: Matrix, y: Matrix, what: string): void {
   if (a.rows !== y.rows || a.cols !== y.cols) {
@@ -44,10 +64,71 @@ function checkSameShape(a: Matrix, y: Matrix, what: string): void {
   }
 }
 
-function minus(a: Matrix, y: Matrix): Matrix {
-  const out = new Matrix(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i]! - y.data[i]!;
-  return out;
+// The one implementation of each cost's arithmetic, over flat arrays: the matrices of `fn` and
+// `delta` (examples as columns, the book's layout) and the workspace's batches (examples as rows)
+// both call these.
+
+/** `½ Σ (a − y)²` over the first `len` entries. */
+function quadraticSum(a: ArrayLike<number>, y: ArrayLike<number>, len: number): number {
+  let s = 0;
+  for (let i = 0; i < len; i++) s += (a[i]! - y[i]!) ** 2;
+  return s / 2;
+}
+
+/** `a − y` into `out`, over the first `len` entries. */
+function subInto(a: ArrayLike<number>, y: ArrayLike<number>, out: Batch, len: number): void {
+  for (let i = 0; i < len; i++) out[i] = a[i]! - y[i]!;
+}
+
+/** Cross-entropy from z: `Σ y·softplus(−z) + (1 − y)·softplus(z)`, as `−ln σ(z) = softplus(−z)`. */
+function crossEntropyFromZ(z: ArrayLike<number>, y: ArrayLike<number>, len: number): number {
+  let s = 0;
+  for (let i = 0; i < len; i++) {
+    const v = z[i]!, t = y[i]!;
+    s += t * softplus(-v) + (1 - t) * softplus(v);
+  }
+  return s;
+}
+
+/**
+ * One example's log-likelihood from z, `Σy · logsumexp(z) − Σ y·z` (the maximum taken out for
+ * stability), for `n` values stored from `offset` every `stride` entries.
+ */
+function logLikelihoodAt(
+  z: ArrayLike<number>,
+  y: ArrayLike<number>,
+  offset: number,
+  stride: number,
+  n: number,
+): number {
+  let max = -Infinity;
+  for (let i = 0, k = offset; i < n; i++, k += stride) max = Math.max(max, z[k]!);
+  let sumExp = 0, sumY = 0, yz = 0;
+  for (let i = 0, k = offset; i < n; i++, k += stride) {
+    sumExp += Math.exp(z[k]! - max);
+    sumY += y[k]!;
+    yz += y[k]! * (z[k]! - max);
+  }
+  return sumY * Math.log(sumExp) - yz;
+}
+
+/** One example's log-likelihood δ with softmax, `a·Σy − y` (stored as for `logLikelihoodAt`). */
+function logLikelihoodDeltaAt(
+  a: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Batch,
+  offset: number,
+  stride: number,
+  n: number,
+): void {
+  let sumY = 0;
+  for (let i = 0, k = offset; i < n; i++, k += stride) sumY += y[k]!;
+  for (let i = 0, k = offset; i < n; i++, k += stride) out[k] = a[k]! * sumY - y[k]!;
+}
+
+/** `f(aᵢ, yᵢ)` for every entry, shaped as `a`. */
+function elementwise(a: Matrix, y: Matrix, f: (a: number, y: number) => number): Matrix {
+  return new Matrix(a.rows, a.cols, a.data.map((v, i) => f(v, y.data[i]!)));
 }
 
 /** `ln(1 + e^x)` without overflow: `max(x, 0) + ln(1 + e^{−|x|})`. */
@@ -80,19 +161,26 @@ function nanToNum(v: number): number {
  * assert.deepEqual(Array.from(QuadraticCost.delta(z, a, y).data), [-0.125, 0.125]);
  * ```
  */
-export const QuadraticCost: Cost = Object.freeze({
+export const QuadraticCost: Cost = Object.freeze<Cost>({
   name: "QuadraticCost",
   outputActivations: undefined,
   fn(a: Matrix, y: Matrix): number {
     checkSameShape(a, y, "QuadraticCost.fn");
-    let s = 0;
-    for (let i = 0; i < a.data.length; i++) s += (a.data[i]! - y.data[i]!) ** 2;
-    return s / 2;
+    return quadraticSum(a.data, y.data, a.data.length);
   },
   delta(z: Matrix, a: Matrix, y: Matrix, activation: ActivationName = "sigmoid"): Matrix {
     checkSameShape(a, y, "QuadraticCost.delta");
-    // BP1: ∇ₐC = a − y, then through the activation: ⊙ σ'(z) for an elementwise one.
-    return activationByName(activation).backward(z, a, minus(a, y));
+    // BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), through the layer's own activation (its Jacobian for softmax).
+    return activationByName(activation).backward(z, a, this.derivative(a, y));
+  },
+  derivative(a: Matrix, y: Matrix): Matrix {
+    checkSameShape(a, y, "QuadraticCost.derivative");
+    return a.sub(y);
+  },
+  batchFn: (m, n, a, _z, y) => quadraticSum(a, y, m * n),
+  batchDelta(m, n, a, y, d) {
+    subInto(a, y, d, m * n); // ∇ₐC; the caller applies the activation's derivative
+    return false;
   },
   toString: () => "QuadraticCost",
 });
@@ -119,7 +207,7 @@ export const QuadraticCost: Cost = Object.freeze({
  * assert.deepEqual(Array.from(CrossEntropyCost.delta(z, sigmoid(z), y).data), [-1, 1]);
  * ```
  */
-export const CrossEntropyCost: Cost = Object.freeze({
+export const CrossEntropyCost: Cost = Object.freeze<Cost>({
   name: "CrossEntropyCost",
   outputActivations: Object.freeze(["sigmoid"]) as readonly ActivationName[],
   fn(a: Matrix, y: Matrix, z?: Matrix): number {
@@ -127,12 +215,7 @@ export const CrossEntropyCost: Cost = Object.freeze({
     let s = 0;
     if (z !== undefined) {
       checkSameShape(z, y, "CrossEntropyCost.fn");
-      // −ln σ(z) = softplus(−z) and −ln(1 − σ(z)) = softplus(z).
-      for (let i = 0; i < z.data.length; i++) {
-        const v = z.data[i]!, t = y.data[i]!;
-        s += t * softplus(-v) + (1 - t) * softplus(v);
-      }
-      return s;
+      return crossEntropyFromZ(z.data, y.data, z.data.length);
     }
     for (let i = 0; i < a.data.length; i++) {
       const v = a.data[i]!, t = y.data[i]!;
@@ -142,8 +225,18 @@ export const CrossEntropyCost: Cost = Object.freeze({
   },
   delta(_z: Matrix, a: Matrix, y: Matrix): Matrix {
     checkSameShape(a, y, "CrossEntropyCost.delta");
-    // Equation 66 for sigmoid outputs: δᴸ = a − y.
-    return minus(a, y);
+    // Equation 66 for sigmoid outputs: δᴸ = a − y (σ'(z) cancels ∇ₐC's a(1 − a)).
+    return a.sub(y);
+  },
+  derivative(a: Matrix, y: Matrix): Matrix {
+    checkSameShape(a, y, "CrossEntropyCost.derivative");
+    // ∂C/∂a = (a − y) / (a(1 − a)).
+    return elementwise(a, y, (v, t) => (v - t) / (v * (1 - v)));
+  },
+  batchFn: (m, n, _a, z, y) => crossEntropyFromZ(z, y, m * n),
+  batchDelta(m, n, a, y, d) {
+    subInto(a, y, d, m * n); // equation 66
+    return true;
   },
   toString: () => "CrossEntropyCost",
 });
@@ -168,7 +261,7 @@ export const CrossEntropyCost: Cost = Object.freeze({
  * assert.ok(Math.abs(d.get(0) - 0.25) < 1e-15 && Math.abs(d.get(1) + 0.25) < 1e-15);
  * ```
  */
-export const LogLikelihoodCost: Cost = Object.freeze({
+export const LogLikelihoodCost: Cost = Object.freeze<Cost>({
   name: "LogLikelihoodCost",
   outputActivations: Object.freeze(["softmax"]) as readonly ActivationName[],
   fn(a: Matrix, y: Matrix, z?: Matrix): number {
@@ -176,19 +269,8 @@ export const LogLikelihoodCost: Cost = Object.freeze({
     let s = 0;
     if (z !== undefined) {
       checkSameShape(z, y, "LogLikelihoodCost.fn");
-      for (let j = 0; j < z.cols; j++) {
-        // ln aᵢ = zᵢ − logsumexp(z), with the column's maximum taken out for stability.
-        let max = -Infinity, sumY = 0, yz = 0;
-        for (let i = 0; i < z.rows; i++) max = Math.max(max, z.data[i * z.cols + j]!);
-        let sumExp = 0;
-        for (let i = 0; i < z.rows; i++) {
-          const k = i * z.cols + j;
-          sumExp += Math.exp(z.data[k]! - max);
-          sumY += y.data[k]!;
-          yz += y.data[k]! * (z.data[k]! - max);
-        }
-        s += sumY * Math.log(sumExp) - yz;
-      }
+      // Column j of the book's layout: offset j, stride cols.
+      for (let j = 0; j < z.cols; j++) s += logLikelihoodAt(z.data, y.data, j, z.cols, z.rows);
       return s;
     }
     for (let i = 0; i < a.data.length; i++) {
@@ -201,14 +283,23 @@ export const LogLikelihoodCost: Cost = Object.freeze({
     // Equation 84, δᴸ = a − y, written a·Σy − y so that it holds for any y.
     const out = new Matrix(a.rows, a.cols);
     for (let j = 0; j < a.cols; j++) {
-      let sumY = 0;
-      for (let i = 0; i < a.rows; i++) sumY += y.data[i * a.cols + j]!;
-      for (let i = 0; i < a.rows; i++) {
-        const k = i * a.cols + j;
-        out.data[k] = a.data[k]! * sumY - y.data[k]!;
-      }
+      logLikelihoodDeltaAt(a.data, y.data, out.data, j, a.cols, a.rows);
     }
     return out;
+  },
+  derivative(a: Matrix, y: Matrix): Matrix {
+    checkSameShape(a, y, "LogLikelihoodCost.derivative");
+    // ∂C/∂a = −y / a.
+    return elementwise(a, y, (v, t) => -t / v);
+  },
+  batchFn(m, n, _a, z, y) {
+    let s = 0;
+    for (let r = 0; r < m; r++) s += logLikelihoodAt(z, y, r * n, 1, n); // row r: offset r·n
+    return s;
+  },
+  batchDelta(m, n, a, y, d) {
+    for (let r = 0; r < m; r++) logLikelihoodDeltaAt(a, y, d, r * n, 1, n); // equation 84
+    return true;
   },
   toString: () => "LogLikelihoodCost",
 });

@@ -69,6 +69,30 @@ export interface EpochEntry {
   readonly gradientNorms?: GradientNorms;
 }
 
+/** Progress within a training run, passed to `onProgress` a few times a second. */
+export interface Progress {
+  /** Current epoch, from 0. */
+  readonly epoch: number;
+  /** Number of epochs in the run. */
+  readonly epochs: number;
+  /** Mini-batches done in this epoch. */
+  readonly batch: number;
+  /** Mini-batches per epoch. */
+  readonly batches: number;
+  /** Examples trained on since the start of the run. */
+  readonly examplesSeen: number;
+  /** Examples per second since the start of the run. */
+  readonly examplesPerSecond: number;
+  /** Estimated seconds to the end of the run. */
+  readonly etaSeconds: number;
+  /** Mean cost per example so far in this epoch. */
+  readonly cost: number;
+  /** Entries of the epochs finished so far. */
+  readonly history: History;
+  /** `true` on the run's last report, also when early stopping or η halving ends it. */
+  readonly done: boolean;
+}
+
 /**
  * The per-epoch history of a training run.
  *

@@ -212,6 +212,175 @@ export class Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
+  // ---- numpy's vocabulary, as the book uses it: each returns a new matrix ----
+
+  /**
+   * The matrix product `this · other` (numpy's `np.dot(this, other)`): the book's `w·a`.
+   *
+   * @param other A matrix with as many rows as this one has columns.
+   * @returns The `this.rows × other.cols` product.
+   *
+   * @example The weighted input `w·a + b` of a layer
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const w = Matrix.fromArray([[1, 2], [3, 4]]), a = Matrix.column([1, -1]);
+   * assert.deepEqual(w.dot(a).add(Matrix.column([0.5, 0.5])).toArray(), [[-0.5], [-0.5]]);
+   * assert.throws(() => a.dot(a), /2×1 · 2×1/);
+   * ```
+   */
+  dot(other: Matrix): Matrix {
+    if (this.cols !== other.rows) {
+      throw new RangeError(
+        `Cannot multiply ${this.rows}×${this.cols} · ${other.rows}×${other.cols}: expected ${this.cols} rows on the right`,
+      );
+    }
+    const [n, k, p] = [this.rows, this.cols, other.cols];
+    const out = new Matrix(n, p), a = this.data, b = other.data, c = out.data;
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < k; t++) {
+        const v = a[i * k + t]!;
+        for (let j = 0; j < p; j++) c[i * p + j] = c[i * p + j]! + v * b[t * p + j]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The transpose (numpy's `.transpose()`): rows become columns.
+   *
+   * @returns The `cols × rows` matrix.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(Matrix.column([1, 2]).transpose().toArray(), [[1, 2]]);
+   * ```
+   */
+  transpose(): Matrix {
+    const out = new Matrix(this.cols, this.rows);
+    for (let i = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++) {
+        out.data[j * this.rows + i] = this.data[i * this.cols + j]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The outer product of the values of `this` and `other` (numpy's `np.outer`): entry `(i, j)`
+   * is `this[i]·other[j]`. For columns δ and a it is the book's `δ·aᵀ` (BP4).
+   *
+   * @param other Any matrix; its values are taken in order.
+   * @returns The `this.data.length × other.data.length` matrix.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const d = Matrix.column([1, 2]), a = Matrix.column([3, 4, 5]);
+   * assert.deepEqual(d.outer(a).toArray(), d.dot(a.transpose()).toArray());
+   * ```
+   */
+  outer(other: Matrix): Matrix {
+    const p = this.data.length, q = other.data.length;
+    const out = new Matrix(p, q);
+    for (let i = 0; i < p; i++) {
+      const v = this.data[i]!;
+      for (let j = 0; j < q; j++) out.data[i * q + j] = v * other.data[j]!;
+    }
+    return out;
+  }
+
+  /**
+   * The elementwise (Hadamard) product `this ⊙ other`, numpy's `*` on arrays of one shape: the
+   * book's `⊙ σ'(z)` in BP1 and BP2.
+   *
+   * @param other A matrix of the same shape.
+   * @returns The product.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const a = Matrix.column([1, 2]), b = Matrix.column([3, 4]);
+   * assert.deepEqual(Array.from(a.hadamard(b).data), [3, 8]);
+   * ```
+   */
+  hadamard(other: Matrix): Matrix {
+    return this.#zip(other, "multiply", (x, y) => x * y);
+  }
+
+  /**
+   * The elementwise sum `this + other` (same shape).
+   *
+   * @param other A matrix of the same shape.
+   * @returns The sum.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(Array.from(Matrix.column([1, 2]).add(Matrix.column([3, 4])).data), [4, 6]);
+   * ```
+   */
+  add(other: Matrix): Matrix {
+    return this.#zip(other, "add", (x, y) => x + y);
+  }
+
+  /**
+   * The elementwise difference `this − other` (same shape): the book's `a − y`.
+   *
+   * @param other A matrix of the same shape.
+   * @returns The difference.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(Array.from(Matrix.column([1, 2]).sub(Matrix.column([3, 5])).data), [-2, -3]);
+   * ```
+   */
+  sub(other: Matrix): Matrix {
+    return this.#zip(other, "subtract", (x, y) => x - y);
+  }
+
+  /**
+   * Every entry times `c`: the book's `(eta/len(mini_batch))*nw`.
+   *
+   * @param c The factor.
+   * @returns The scaled matrix.
+   *
+   * @example
+   * ```ts
+   * import { Matrix } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual(Array.from(Matrix.column([1, -2]).scale(0.5).data), [0.5, -1]);
+   * ```
+   */
+  scale(c: number): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.map((v) => c * v));
+  }
+
+  #zip(other: Matrix, verb: string, f: (x: number, y: number) => number): Matrix {
+    if (this.rows !== other.rows || this.cols !== other.cols) {
+      throw new RangeError(
+        `Cannot ${verb} ${this.rows}×${this.cols} and ${other.rows}×${other.cols}: expected the same shape`,
+      );
+    }
+    const out = new Matrix(this.rows, this.cols);
+    for (let i = 0; i < out.data.length; i++) out.data[i] = f(this.data[i]!, other.data[i]!);
+    return out;
+  }
+
   /**
    * A short readable form: shape and, for small matrices, the values.
    *

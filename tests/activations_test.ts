@@ -149,7 +149,7 @@ Deno.test("activations are stable at |z| = 1000", async (t) => {
       ws.loadParams(net.weights, net.biases);
       ws.gather({ kind: "pairs", xs: [x], ys: [0] }, [0], 0, 1, false);
       ws.forward(1);
-      assert.deepEqual(Array.from(ws.activations[2]!), Array.from(out));
+      assert.deepEqual(Array.from(ws.view().activations[2]!), Array.from(out));
     }
   });
 });
@@ -225,8 +225,8 @@ Deno.test("batched gradients equal per-example backprop() to 1e-12 with every ac
       );
       const sum = summedBackprop(net, batch);
       for (let l = 0; l < net.weights.length; l++) {
-        assert.ok(maxRelDiff(ws.nablaW[l]!, sum.nablaW[l]!) < 1e-12, `nablaW[${l}]`);
-        assert.ok(maxRelDiff(ws.nablaB[l]!, sum.nablaB[l]!) < 1e-12, `nablaB[${l}]`);
+        assert.ok(maxRelDiff(ws.view().nablaW[l]!, sum.nablaW[l]!) < 1e-12, `nablaW[${l}]`);
+        assert.ok(maxRelDiff(ws.view().nablaB[l]!, sum.nablaB[l]!) < 1e-12, `nablaB[${l}]`);
       }
     });
   }

@@ -130,7 +130,7 @@ Deno.test("the batched cost equals the sum of fn() over the examples", async (t)
       const batched = ws.costSum(m);
       let expected = 0;
       for (let j = 0; j < m; j++) {
-        const z = Matrix.column(ws.zs[1]!.subarray(j * 4, j * 4 + 4));
+        const z = Matrix.column(ws.view().zs[1]!.subarray(j * 4, j * 4 + 4));
         const a = net.feedforward(xs[j]!);
         const y = Matrix.column([0, 1, 2, 3].map((i) => (i === ys[j] ? 1 : 0)));
         expected += cost.fn(a, y, z);

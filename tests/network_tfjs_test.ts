@@ -88,8 +88,8 @@ function ourGradients(
   ws.forward(m);
   const cost = ws.backward(m);
   return {
-    nablaW: ws.nablaW.map((g) => Float64Array.from(g)),
-    nablaB: ws.nablaB.map((g) => Float64Array.from(g)),
+    nablaW: ws.view().nablaW.map((g) => Float64Array.from(g)),
+    nablaB: ws.view().nablaB.map((g) => Float64Array.from(g)),
     cost,
   };
 }

@@ -122,7 +122,7 @@ Deno.test("dropout: gradients match finite differences with the same masks", asy
       const masksOf = (j: number) =>
         sizes.slice(1).map((s, l) =>
           l < sizes.length - 2
-            ? Array.from(ws.masks[l + 1]!.subarray(j * s, (j + 1) * s))
+            ? Array.from(ws.view().masks[l + 1]!.subarray(j * s, (j + 1) * s))
             : undefined
         );
       const cost = () =>
@@ -130,7 +130,7 @@ Deno.test("dropout: gradients match finite differences with the same masks", asy
       assert.ok(Math.abs(total - cost()) < 1e-12);
       const numeric = numericGradient(net, cost);
       assertGradientsClose(
-        [...ws.nablaW, ...ws.nablaB].map((b) => b.slice()),
+        [...ws.view().nablaW, ...ws.view().nablaB].map((b) => b.slice()),
         numeric,
         "dropout",
       );
@@ -149,7 +149,7 @@ Deno.test("dropout keeps each hidden neuron with probability 1 − p", () => {
   const x = Array.from({ length: 50 }, () => [0.5, -0.5]);
   ws.gather({ kind: "pairs", xs: x, ys: x.map(() => 0) }, [...Array(50).keys()], 0, 50, false);
   ws.forward(50, { p: 0.3, rng: new Random(1) });
-  const mask = ws.masks[1]!;
+  const mask = ws.view().masks[1]!;
   let dropped = 0;
   for (const v of mask) {
     if (v === 0) dropped++;
@@ -158,9 +158,9 @@ Deno.test("dropout keeps each hidden neuron with probability 1 − p", () => {
   // 10,000 draws: the standard error of the fraction is 0.0046.
   assert.ok(Math.abs(dropped / mask.length - 0.3) < 0.02, `dropped ${dropped / mask.length}`);
   // The output layer is never dropped, and a forward pass without dropout uses no mask.
-  assert.equal(ws.masks[2]!.length, 0);
+  assert.equal(ws.view().masks[2]!.length, 0);
   ws.forward(50);
-  assert.deepEqual(ws.input(1), ws.activations[1]);
+  assert.deepEqual(ws.view().inputs[1], ws.view().activations[1]);
 });
 
 Deno.test("dropout in sgd() is seeded, and dropout 0 is plain sgd", async () => {

@@ -6,7 +6,7 @@
  */
 
 import type { MimeBundle } from "../displayable.ts";
-import type { Progress } from "../network.ts";
+import type { Progress } from "../history.ts";
 import { typeName } from "../_util.ts";
 import { round } from "./_color.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";

@@ -5,7 +5,7 @@
  */
 
 import { type EpochEntry, formatEpoch, type History } from "../history.ts";
-import type { Progress } from "../network.ts";
+import type { Progress } from "../history.ts";
 
 /** Somewhere to write bytes synchronously, such as `Deno.stderr`. */
 export interface ProgressWriter {

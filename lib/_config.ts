@@ -2,7 +2,15 @@
 // at the public entry and before anything changes.
 
 import { type Source, sourceLength } from "./_batch.ts";
-import type { OptimizerName, UpdateRule } from "./_optimizers.ts";
+import type { UpdateRule } from "./_optimizers.ts";
+import {
+  type Backend,
+  type Dtype,
+  type OptimizerName,
+  optimizerNames,
+  type RegularizationKind,
+  regularizationKinds,
+} from "./options.ts";
 import { typeName } from "./_util.ts";
 import {
   checkChoice,
@@ -136,9 +144,9 @@ export interface TrainConfig {
   readonly eta: number;
   readonly interval: number;
   /** Which kernels train: WebAssembly SIMD (default) or TypeScript. */
-  readonly backend: "wasm" | "js";
+  readonly backend: Backend;
   /** Element type of the training workspace. */
-  readonly dtype: "float64" | "float32";
+  readonly dtype: Dtype;
   readonly train: Source;
   readonly n: number;
   readonly test: Source | undefined;
@@ -155,14 +163,23 @@ export interface TrainConfig {
   readonly etaMinFraction: number;
 }
 
-function readRule(o: Record<string, unknown>, n: number, where: string): UpdateRule {
+/** Reads `lambda` and `regularization`: network2.py's λ and our choice of penalty. */
+export function readRegularization(
+  o: Record<string, unknown>,
+  where: string,
+): { readonly kind: RegularizationKind; readonly lambda: number } {
   const lambda = o.lambda === undefined ? 0 : checkNumber(o.lambda, "lambda", where, { min: 0 });
-  const regularization = o.regularization === undefined
+  const kind = o.regularization === undefined
     ? "L2"
-    : checkChoice(o.regularization, "regularization", where, ["L2", "L1"] as const);
+    : checkChoice(o.regularization, "regularization", where, regularizationKinds);
+  return { kind, lambda };
+}
+
+function readRule(o: Record<string, unknown>, n: number, where: string): UpdateRule {
+  const { kind: regularization, lambda } = readRegularization(o, where);
   const optimizer: OptimizerName = o.optimizer === undefined
     ? (o.mu === undefined ? "sgd" : "momentum")
-    : checkChoice(o.optimizer, "optimizer", where, ["sgd", "momentum", "adam"] as const);
+    : checkChoice(o.optimizer, "optimizer", where, optimizerNames);
   const only = (name: string, opt: OptimizerName) => {
     if (o[name] !== undefined && optimizer !== opt) {
       throw new TypeError(
@@ -233,6 +250,13 @@ const SGD_OPTION_NAMES = [
   "etaHalvingN",
   "etaMinFraction",
 ] as const;
+
+/** Reads `backend`, if given. */
+export function readBackend(o: Record<string, unknown>, where: string): Backend | undefined {
+  return o.backend === undefined
+    ? undefined
+    : checkChoice(o.backend, "backend", where, ["wasm", "js"] as const);
+}
 
 /** Validates `sgd(trainingData, options)` (sizes of the network given). */
 export function trainConfig(
@@ -306,9 +330,7 @@ export function trainConfig(
     throw new TypeError(`${where}: rng is ${typeName(o.rng)}, expected a Random`);
   }
   const rng = (o.rng as Random | undefined) ?? new Random(checkSeed(o.seed, where));
-  const backend = o.backend === undefined
-    ? "wasm"
-    : checkChoice(o.backend, "backend", where, ["wasm", "js"] as const);
+  const backend = readBackend(o, where) ?? "wasm";
   const dtype = o.dtype === undefined
     ? "float64"
     : checkChoice(o.dtype, "dtype", where, ["float64", "float32"] as const);
@@ -331,11 +353,4 @@ export function trainConfig(
     etaHalvingN,
     etaMinFraction,
   };
-}
-
-/** The regularization used in training, as a network records and saves it. */
-export interface RegularizationConfig {
-  readonly kind: "L2" | "L1";
-  readonly lambda: number;
-  readonly dropout: number;
 }
