@@ -13,7 +13,7 @@
 
 import type { ActCode, Allocation, Buf, Kernels } from "./_kernels.ts";
 import { jsKernels, jsKernels32 } from "./_kernels.ts";
-import { Optimizer, type Params } from "./_optimizers.ts";
+import type { Optimizer, Params } from "./_optimizers.ts";
 import {
   type Activation,
   activationByName,

@@ -23,10 +23,30 @@ export type Dtype = "float64" | "float32";
 /** The weight penalties: `"L2"` (network2.py's weight decay) or `"L1"`. */
 export type RegularizationKind = "L2" | "L1";
 
-/** Every {@linkcode RegularizationKind}. */
+/**
+ * Every {@linkcode RegularizationKind}.
+ *
+ * @example
+ * ```ts
+ * import { regularizationKinds } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(regularizationKinds, ["L2", "L1"]);
+ * ```
+ */
 export const regularizationKinds: readonly RegularizationKind[] = Object.freeze(["L2", "L1"]);
 
-/** Every {@linkcode OptimizerName}. */
+/**
+ * Every {@linkcode OptimizerName}.
+ *
+ * @example
+ * ```ts
+ * import { optimizerNames } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(optimizerNames, ["sgd", "momentum", "adam"]);
+ * ```
+ */
 export const optimizerNames: readonly OptimizerName[] = Object.freeze(["sgd", "momentum", "adam"]);
 
 /** Options for {@linkcode Network}'s constructor. */

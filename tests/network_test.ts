@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DivergenceError, Matrix, Network, packData, Random } from "../mod.ts";
+import { circles, DivergenceError, Matrix, Network, packData, Random } from "../mod.ts";
 import type { Example, PackedData } from "../mod.ts";
 import { Workspace } from "../lib/_batch.ts";
 import { jsKernels } from "../lib/_kernels.ts";
@@ -482,4 +482,63 @@ Deno.test("toJSON() and fromJSON() use network2.py's format", async (t) => {
     );
     assert.throws(() => Network.fromJSON('{"sizes": [2, 2], "wei'), /not valid JSON/);
   });
+});
+
+Deno.test("options with a misspelt or unknown key are refused, naming the closest valid one", async (t) => {
+  const net = new Network([2, 2], { seed: 1 });
+  const before = net.weights.map((w) => w.data.slice());
+  const data = [[[0, 1], 0], [[1, 0], 1]] as const;
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "sgd",
+      () => net.sgd(data, { epochs: 1, miniBatchSize: 1, eta: 1, lamda: 0.1 } as never),
+      /^TypeError: Cannot train: unknown option `lamda`; did you mean `lambda`\?$/,
+    ],
+    [
+      "the constructor",
+      () => new Network([2, 2], { sed: 1 } as never),
+      /^TypeError: Cannot create network: unknown option `sed`; did you mean `seed`\?$/,
+    ],
+    [
+      "updateMiniBatch",
+      () => net.updateMiniBatch([[[0, 1], 0]], 1, { lambd: 1, n: 2 } as never),
+      /^TypeError: Cannot update: unknown option `lambd`; did you mean `lambda`\?$/,
+    ],
+    [
+      "totalCost",
+      () => net.totalCost(data, { regularisation: "L1" } as never),
+      /^TypeError: Cannot compute cost: unknown option `regularisation`; did you mean `regularization`\?$/,
+    ],
+    [
+      "evaluate",
+      () => net.evaluate(data, { zzz: 1 } as never),
+      /^TypeError: Cannot evaluate: unknown option `zzz`; expected one of `backend`$/,
+    ],
+  ];
+  for (const [name, call, message] of cases) {
+    await t.step(name, async () => {
+      await assert.rejects(async () => await call(), TypeError);
+      await assert.rejects(async () => await call(), message);
+      assert.deepEqual(net.weights.map((w) => w.data.slice()), before);
+    });
+  }
+});
+
+Deno.test("sizes whose parameters cannot be allocated are refused before allocating", () => {
+  assert.throws(
+    () => new Network([1e9, 1e9]),
+    /^RangeError: Cannot create network: sizes \[1000000000, 1000000000\] need 1000000001000000000 weights and biases, expected at most 134217728/,
+  );
+});
+
+Deno.test("evaluate() and totalCost() take the backend, and agree across backends", async () => {
+  const data = circles(300, { seed: 4, noise: 0.1 });
+  const net = new Network([2, 6, 2], { seed: 4 });
+  await net.sgd(data, { epochs: 2, miniBatchSize: 10, eta: 1, seed: 4, backend: "js" });
+  const js = net.evaluate(data, { backend: "js" });
+  assert.equal(net.evaluate(data), js); // the last run's backend
+  assert.equal(net.evaluate(data, { backend: "wasm" }), js);
+  const cost = net.totalCost(data, { lambda: 1, backend: "js" });
+  assert.ok(Math.abs(net.totalCost(data, { lambda: 1, backend: "wasm" }) - cost) < 1e-12 * cost);
+  assert.throws(() => net.evaluate(data, { backend: "gpu" } as never), /backend is "gpu"/);
 });
