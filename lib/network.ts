@@ -32,6 +32,7 @@ import { initializerByName } from "./initializers.ts";
 import { Matrix } from "./matrix.ts";
 import type {
   Backend,
+  Dtype,
   EvaluateOptions,
   NetworkOptions,
   Regularization,
@@ -368,7 +369,7 @@ export class Network {
   #workspace(
     maxBatch: number,
     backend: Backend,
-    dtype: "float64" | "float32",
+    dtype: Dtype,
     extra: Omit<WorkspaceOptions, "activations" | "cost">,
   ): Workspace {
     return new Workspace(this.sizes, maxBatch, selectKernels(backend, dtype), {
