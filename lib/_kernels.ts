@@ -9,7 +9,11 @@
 // columns) stored column by column, so that each example's vector is contiguous and packed
 // inputs are copied, not transposed.
 
-/** Float arrays the kernels work on; the TypeScript kernels use float64. */
+/**
+ * Float arrays the kernels work on: `Float64Array` or `Float32Array`, as the kernel set's
+ * `dtype` says (each backend has both; the float32 TypeScript kernels compute in float64 and
+ * round on store).
+ */
 export type Buf = Float64Array | Float32Array;
 
 /** Element type of a kernel set's buffers: `Float64Array` or `Float32Array`. */
