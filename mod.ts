@@ -2,6 +2,10 @@
  * backprop: the network of Michael Nielsen's "Neural Networks and Deep Learning"
  * (`network.py`), in TypeScript for Deno and its Jupyter kernel.
  *
+ * This module exports everything. Two parts also have entry points of their own:
+ * `@backprop/backprop/data` (MNIST, IDX files, toy datasets) and `@backprop/backprop/display`
+ * (the figures and their notebook display).
+ *
  * @example Learn XOR
  * ```ts
  * import { Network } from "@backprop/backprop";
@@ -33,20 +37,5 @@ export * from "./lib/options.ts";
 export * from "./lib/divergence_error.ts";
 export * from "./lib/network.ts";
 export * from "./lib/serialize.ts";
-export * from "./lib/data/idx.ts";
-export * from "./lib/data/mnist.ts";
-export * from "./lib/data/toy.ts";
-export * from "./lib/displayable.ts";
-export * from "./lib/display/figure.ts";
-export * from "./lib/display/show.ts";
-export * from "./lib/display/history_chart.ts";
-export * from "./lib/display/heatmap.ts";
-export * from "./lib/display/receptive_fields.ts";
-export * from "./lib/display/confusion_matrix.ts";
-export * from "./lib/display/digits.ts";
-export * from "./lib/display/network_diagram.ts";
-export * from "./lib/display/decision_boundary.ts";
-export * from "./lib/display/network_summary.ts";
-export * from "./lib/display/progress_bar.ts";
-export * from "./lib/display/live.ts";
-export * from "./lib/display/report.ts";
+export * from "./lib/data/mod.ts";
+export * from "./lib/display/mod.ts";

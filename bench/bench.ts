@@ -18,9 +18,7 @@
  */
 
 import { parseArgs } from "node:util";
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { tf, tfEntries, tfWasm } from "../dev_deps.ts";
 import { Network } from "../lib/network.ts";
 import type { SgdOptions } from "../lib/options.ts";
 import { type PackedData, slice, toPairs } from "../lib/dataset.ts";
@@ -454,8 +452,8 @@ async function main(): Promise<number> {
 
   // The wasm binaries sit next to the backend's entry point in Deno's npm cache; the backend
   // picks the SIMD one when the runtime supports SIMD (Deno does; threads it does not).
-  const wasmDir = new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm"));
-  setWasmPaths(decodeURIComponent(wasmDir.pathname));
+  const wasmDir = new URL("./", tfEntries.wasm);
+  tfWasm.setWasmPaths(decodeURIComponent(wasmDir.pathname));
   tf.env().set("PROD", true);
 
   // Other work on the machine skews the figures: record the load, and warn when it is high.

@@ -10,7 +10,7 @@ import {
   jupyterStatus,
   listNotebooks,
   notebookErrors,
-} from "../tests/_jupyter.ts";
+} from "./_jupyter.ts";
 
 const status = await jupyterStatus();
 if (!status.available) {

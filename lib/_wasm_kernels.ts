@@ -1,11 +1,15 @@
 // The WebAssembly SIMD kernels (lib/wasm/kernels.as.ts) behind the `Kernels` interface.
 //
-// Memory: each `allocate` call makes one WebAssembly.Memory of exactly the size it needs, and
-// one instance of the (once compiled) module on it; the returned arrays are views into that
-// memory. A kernel call finds the instance from the buffer of its first array and passes
-// byte offsets, so training data and parameters stay in WebAssembly memory for the whole run
-// and nothing is copied per mini-batch. Memory is never grown, so a view is never detached;
-// an allocation is freed with its arrays by the garbage collector.
+// Memory: each `allocate` call gets a WebAssembly.Memory of its own, with an instance of the
+// (once compiled) module on it; the returned arrays are views into that memory. A kernel call
+// finds the instance from its first array (a tag on the view, or its buffer) and passes byte
+// offsets, so training data and parameters stay in WebAssembly memory for the whole run and
+// nothing is copied per mini-batch.
+// Memories are reused: `release` keeps the largest released memory, with its instance, as a
+// spare, and the next `allocate` takes it, zeroed, and grows it when it is too small. Growing
+// detaches the views of the released allocation only (which must not be used after release);
+// the views of an allocation still held are never detached. An allocation that is never
+// released is freed with its arrays by the garbage collector.
 
 import {
   type Allocation,
@@ -263,17 +267,4 @@ function makeKernels(dtype: Dtype): Kernels {
       e.axpby(len, alpha, at("axpby", e, x), beta, y.byteOffset);
     },
   };
-}
-
-/** `e^x` for each x by the kernels' own exp (float64), for tests of its accuracy. */
-export function wasmExp(xs: ArrayLike<number>): Float64Array {
-  const { module, heapBase } = wasmModule();
-  const bytes = 8 * xs.length;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((heapBase + 2 * bytes) / PAGE) + 1 });
-  const exp64 = new WebAssembly.Instance(module, { env: { memory } }).exports.exp64 as Fn;
-  const x = new Float64Array(memory.buffer, heapBase, xs.length);
-  x.set(Array.from(xs));
-  const out = new Float64Array(memory.buffer, heapBase + bytes, xs.length);
-  exp64(xs.length, x.byteOffset, out.byteOffset);
-  return out.slice();
 }

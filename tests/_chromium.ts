@@ -14,7 +14,7 @@
  * @module
  */
 
-import { commandSucceeds, type ToolStatus } from "./_skip.ts";
+import { commandSucceeds, type ToolStatus } from "../bin/_tools.ts";
 
 const FLAGS = [
   "--headless",

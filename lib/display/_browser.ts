@@ -1,7 +1,8 @@
 // The browser builds of the chart renderers (vega, vega-lite, vega-embed, plotly), read as
-// text from the npm packages pinned in deno.json, for pages that must work offline.
+// text from the npm packages pinned in lib/_npm.ts, for pages that must work offline.
 
 import process from "node:process";
+import { PLOTLY, VEGA, VEGA_EMBED, VEGA_LITE } from "../_npm.ts";
 
 /** A renderer that a page can inline. */
 export type BrowserLibrary = "vega" | "vega-lite" | "vega-embed" | "plotly";
@@ -9,41 +10,19 @@ export type BrowserLibrary = "vega" | "vega-lite" | "vega-embed" | "plotly";
 interface Package {
   /** The pinned specifier, for messages. */
   specifier: string;
-  /** The package's entry point as Deno resolves it (throws when it cannot). */
-  entry: () => string;
   /** Imports the package, so that Deno downloads it into its npm cache. */
   load: () => Promise<unknown>;
+  /** The package's entry point as Deno resolves it (throws when it cannot). */
+  entry: () => string;
   /** The minified browser build, relative to the entry point. */
   file: string;
 }
 
-// Literal specifiers (pinned as in deno.json, like _vega.ts) so that Deno sees them, and so
-// that they resolve from outside this package's folder too.
 const PACKAGES: Record<BrowserLibrary, Package> = {
-  vega: {
-    specifier: "npm:vega@5.33.1",
-    entry: () => import.meta.resolve("npm:vega@5.33.1"),
-    load: () => import("npm:vega@5.33.1"),
-    file: "vega.min.js",
-  },
-  "vega-lite": {
-    specifier: "npm:vega-lite@5.23.0",
-    entry: () => import.meta.resolve("npm:vega-lite@5.23.0"),
-    load: () => import("npm:vega-lite@5.23.0"),
-    file: "vega-lite.min.js",
-  },
-  "vega-embed": {
-    specifier: "npm:vega-embed@6.29.0",
-    entry: () => import.meta.resolve("npm:vega-embed@6.29.0"),
-    load: () => import("npm:vega-embed@6.29.0"),
-    file: "vega-embed.min.js",
-  },
-  plotly: {
-    specifier: "npm:plotly.js-dist-min@3.7.0",
-    entry: () => import.meta.resolve("npm:plotly.js-dist-min@3.7.0"),
-    load: () => import("npm:plotly.js-dist-min@3.7.0"),
-    file: "plotly.min.js",
-  },
+  vega: { ...VEGA, file: "vega.min.js" },
+  "vega-lite": { ...VEGA_LITE, file: "vega-lite.min.js" },
+  "vega-embed": { ...VEGA_EMBED, file: "vega-embed.min.js" },
+  plotly: { ...PLOTLY, file: "plotly.min.js" },
 };
 
 /** The browser build's URL next to the entry point, or undefined when it is not there. */

@@ -2,11 +2,10 @@
 // canvas. vega and vega-lite are big, so they load on the first render only.
 
 import process from "node:process";
+import { VEGA, VEGA_LITE } from "../_npm.ts";
 
-// Full npm specifiers (pinned as in deno.json) so that the module also works when imported
-// from outside this package's folder, where the bare names do not resolve.
-type Vega = typeof import("npm:vega@5.33.1");
-type VegaLite = typeof import("npm:vega-lite@5.23.0");
+type Vega = Awaited<ReturnType<typeof VEGA.load>>;
+type VegaLite = Awaited<ReturnType<typeof VEGA_LITE.load>>;
 
 let modules: Promise<[Vega, VegaLite]> | undefined;
 
@@ -18,7 +17,7 @@ function load(): Promise<[Vega, VegaLite]> {
     const quiet = flags.noDeprecation;
     flags.noDeprecation = true;
     try {
-      return await Promise.all([import("npm:vega@5.33.1"), import("npm:vega-lite@5.23.0")]);
+      return await Promise.all([VEGA.load(), VEGA_LITE.load()]);
     } finally {
       flags.noDeprecation = quiet;
     }

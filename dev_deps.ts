@@ -1,0 +1,26 @@
+// The npm packages that only the tests, the benchmarks and the build tools use, pinned here
+// with inline `npm:` specifiers instead of in deno.json's "imports": that import map is the
+// published package's, and these are not its dependencies. This file is excluded from
+// publishing (deno.json "publish.exclude"); deno.lock locks these packages like the others.
+//
+// Importing any name from this file loads every package it re-exports, except the
+// AssemblyScript compiler: it instantiates binaryen (several MB of WebAssembly) when loaded,
+// so it is a function that imports it, for the build tool alone.
+
+/** TensorFlow.js's core: an independent implementation to check gradients and compare speed. */
+export * as tf from "npm:@tensorflow/tfjs-core@4.22.0";
+/** TensorFlow.js's plain-JavaScript backend; importing it registers the `"cpu"` backend. */
+export * as tfCpu from "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
+/** TensorFlow.js's WebAssembly backend; importing it registers the `"wasm"` backend. */
+export * as tfWasm from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
+
+/** Where Deno resolved each TensorFlow.js package's entry point (in its npm cache). */
+export const tfEntries = {
+  core: import.meta.resolve("npm:@tensorflow/tfjs-core@4.22.0"),
+  wasm: import.meta.resolve("npm:@tensorflow/tfjs-backend-wasm@4.22.0"),
+};
+
+/** Imports the AssemblyScript compiler (`asc`), which builds lib/wasm/kernels.wasm. */
+export async function loadAsc(): Promise<typeof import("npm:assemblyscript@0.28.20/asc")> {
+  return await import("npm:assemblyscript@0.28.20/asc");
+}
