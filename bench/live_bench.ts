@@ -112,7 +112,7 @@ const [data, source] = await trainingData();
 
 // The first figure of a session loads vega and vega-lite: time it on its own.
 const h = new History();
-h.push({ epoch: 0, trainingCost: 1, seconds: 1 });
+h.push({ epoch: 0, runningCost: 1, seconds: 1 });
 let t = performance.now();
 await historyChart(h).bundle();
 const coldLoad = (performance.now() - t) / 1000;

@@ -206,7 +206,7 @@ async function main(args: string[]): Promise<number> {
       if (sameScreen) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
       else bar.onEpoch(entry, history);
       // The book's line, on stdout.
-      console.log(`Epoch ${entry.epoch}: ${entry.testCorrect} / ${entry.testTotal}`);
+      console.log(`Epoch ${entry.epoch}: ${entry.test!.correct} / ${entry.test!.total}`);
     },
   });
 
@@ -232,8 +232,8 @@ async function main(args: string[]): Promise<number> {
           "mini-batch size": miniBatchSize,
           "learning rate η": eta,
           seed,
-          "test accuracy": `${history.last!.testCorrect} / ${history.last!.testTotal} (${
-            (100 * history.last!.testAccuracy!).toFixed(2)
+          "test accuracy": `${history.last!.test!.correct} / ${history.last!.test!.total} (${
+            (100 * history.last!.test!.accuracy!).toFixed(2)
           }%)`,
         },
       });

@@ -115,15 +115,15 @@ for (const r of opts.rows) {
       testData: test,
       onEpoch: (e: EpochEntry) =>
         console.error(
-          `row ${r} seed ${seed} epoch ${e.epoch}: ${e.testCorrect} / ${e.testTotal} (${
+          `row ${r} seed ${seed} epoch ${e.epoch}: ${e.test!.correct} / ${e.test!.total} (${
             e.seconds.toFixed(1)
           } s)`,
         ),
     });
     let best = history.entries[0]!;
-    for (const e of history.entries) if (e.testAccuracy! > best.testAccuracy!) best = e;
-    bests.push(best.testAccuracy!);
-    cells.push(`${pct(best.testAccuracy!)} (${best.epoch})`);
+    for (const e of history.entries) if (e.test!.accuracy! > best.test!.accuracy!) best = e;
+    bests.push(best.test!.accuracy!);
+    cells.push(`${pct(best.test!.accuracy!)} (${best.epoch})`);
     seconds += history.entries.reduce((s, e) => s + e.seconds, 0);
   }
   const { mean, sd } = stats(bests);

@@ -28,10 +28,7 @@ interface Point {
 
 const DEFAULT_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2"];
 
-/**
- * The points of a history: every numeric entry field named `<set>Cost` or `<set>Accuracy`
- * (`trainingCost`, `testAccuracy`, and monitored series such as `evaluationCost`).
- */
+/** The points of a history: the running cost, and each data set's cost and accuracy. */
 function pointsOf(history: History): Point[] {
   const points: Point[] = [];
   for (const e of history.entries) {

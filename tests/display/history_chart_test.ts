@@ -15,12 +15,10 @@ function run(): History {
   for (let e = 0; e < 4; e++) {
     h.push({
       epoch: e,
-      trainingCost: 1 / (e + 1),
-      testCorrect: 70 + 5 * e,
-      testTotal: 100,
-      testAccuracy: (70 + 5 * e) / 100,
-      evaluationCost: 1.2 / (e + 1),
+      runningCost: 1 / (e + 1),
       seconds: 0.5,
+      test: { correct: 70 + 5 * e, total: 100, accuracy: (70 + 5 * e) / 100 },
+      evaluation: { total: 100, cost: 1.2 / (e + 1) },
     });
   }
   return h;
@@ -45,15 +43,15 @@ Deno.test("historyChart() draws cost and accuracy per epoch, training vs test", 
     // Values are rounded to 4 significant digits in the spec.
     close(
       costs.filter((p) => p.set === "training").map((p) => p.value),
-      h.entries.map((e) => e.trainingCost),
+      h.entries.map((e) => e.runningCost),
     );
     close(
       costs.filter((p) => p.set === "evaluation").map((p) => p.value),
-      h.entries.map((e) => e.evaluationCost as number),
+      h.entries.map((e) => e.evaluation!.cost!),
     );
     const accs = acc.data.values as P[];
     assert.deepEqual(accs.map((p) => [p.set, p.epoch]), h.entries.map((e) => ["test", e.epoch]));
-    close(accs.map((p) => p.value), h.entries.map((e) => e.testAccuracy!));
+    close(accs.map((p) => p.value), h.entries.map((e) => e.test!.accuracy!));
   });
   await t.step("the SVG has a line per data set and a point per value", () => {
     const svg = bundle["image/svg+xml"] as string;
@@ -65,7 +63,7 @@ Deno.test("historyChart() draws cost and accuracy per epoch, training vs test", 
 
 Deno.test("historyChart() without test data has only the cost panel", async () => {
   const h = new History();
-  h.push({ epoch: 0, trainingCost: 0.3, seconds: 1 });
+  h.push({ epoch: 0, runningCost: 0.3, seconds: 1 });
   const l = layers(await historyChart(h).bundle());
   assert.equal(l.interactive.vconcat.length, 1);
   assert.equal(l.text, "History: 1 epoch, training cost 0.3 → 0.3");
