@@ -43,8 +43,19 @@ export interface LiveTrainingOptions extends FigureOptions {
 
 /** What {@linkcode liveTraining} returns: `sgd` callbacks, and where they draw. */
 export interface LiveTraining extends TrainingCallbacks {
-  /** `"notebook"`, `"terminal"` or `"off"`. */
+  /**
+   * `"notebook"`, `"terminal"` or `"off"`. Not enumerable, so that spreading the result
+   * into `sgd`'s options passes only the callbacks (`sgd` refuses options it does not know).
+   */
   readonly mode: "notebook" | "terminal" | "off";
+}
+
+/** The callbacks with their `mode`, which `{ ...live }` leaves out. */
+function withMode(callbacks: TrainingCallbacks, mode: LiveTraining["mode"]): LiveTraining {
+  return Object.defineProperty({ ...callbacks }, "mode", {
+    value: mode,
+    enumerable: false,
+  }) as LiveTraining;
 }
 
 /** One point of the live cost curve. */
@@ -110,7 +121,7 @@ function liveFigure(
                 y: {
                   field: "cost",
                   type: "quantitative",
-                  title: "training cost",
+                  title: "running cost (mini-batches)",
                   scale: { zero: false },
                 },
               },
@@ -177,9 +188,9 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const sink = options.sink ?? jupyterKernel();
   if (sink === undefined) {
     if (options.terminal === false) {
-      return { mode: "off", onProgress() {}, onEpoch() {} };
+      return withMode({ onProgress() {}, onEpoch() {} }, "off");
     }
-    return { mode: "terminal", ...terminalProgress(options.terminal ?? {}) };
+    return withMode(terminalProgress(options.terminal ?? {}), "terminal");
   }
 
   let displayId = "";
@@ -189,8 +200,7 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const draw = async (bundle: MimeBundle, update: boolean) => {
     await sendDisplay(bundle, { displayId, update, sink });
   };
-  return {
-    mode: "notebook",
+  return withMode({
     async onProgress(p) {
       const start = performance.now();
       const fresh = p.examplesSeen < lastSeen;
@@ -228,5 +238,5 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
       next = end + Math.max(interval, (took * (1 - budget)) / budget);
     },
     onEpoch() {},
-  };
+  }, "notebook");
 }

@@ -43,6 +43,8 @@ Deno.test("liveTraining() updates one output in place while training runs", asyn
   const net = new Network([6, 4, 2], { seed: 1 });
   const live = liveTraining({ sink, interval: 0, budget: 1, title: "toy" });
   assert.equal(live.mode, "notebook");
+  // sgd refuses options it does not know: spreading passes the callbacks only.
+  assert.deepEqual(Object.keys({ ...live }).sort(), ["onEpoch", "onProgress"]);
   const history = await net.sgd(data(40), {
     epochs: 3,
     miniBatchSize: 10,
@@ -76,7 +78,7 @@ Deno.test("liveTraining() updates one output in place while training runs", asyn
       assert.deepEqual(x.keys, ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
     }
     assert.equal(m.at(-1)!.text, String(historyChart(history)));
-    assert.match(m.at(-1)!.text, /^History: 3 epochs, training cost /);
+    assert.match(m.at(-1)!.text, /^History: 3 epochs, running cost /);
   });
 });
 
