@@ -125,6 +125,9 @@ function panel(
 ): Record<string, unknown> {
   const axis = AXES[which];
   const log = which === "gradient" || (which === "cost" && logCost);
+  // Without points (a history with no epochs yet) vega would warn of an infinite extent:
+  // the axes get domains of their own.
+  const empty = points.length === 0 ? { domain: [0, 1] } : {};
   return {
     width,
     height,
@@ -138,12 +141,13 @@ function panel(
         axis: epochs.length <= 20
           ? { values: epochs, format: "d" }
           : { tickMinStep: 1, format: "d" },
+        scale: empty,
       },
       y: {
         field: "value",
         type: "quantitative",
         title: axis.title,
-        scale: log ? { type: "log" } : { zero: false },
+        scale: points.length === 0 ? empty : log ? { type: "log" } : { zero: false },
         axis: axis.format === undefined ? {} : { format: axis.format },
       },
       color: { field: "series", type: "nominal", title: null, scale: color },

@@ -76,7 +76,25 @@ function liveFigure(
 ): Figure {
   const done = (p.epoch + p.batch / Math.max(1, p.batches)) / p.epochs;
   const label = formatProgress(p, 0);
-  const ends = p.history.entries.map((e) => ({ epoch: e.epoch + 1, cost: round(e.runningCost) }));
+  const finite = (s: Sample) => Number.isFinite(s.cost);
+  const ends = p.history.entries
+    .map((e) => ({ epoch: e.epoch + 1, cost: round(e.runningCost) }))
+    .filter(finite);
+  // The mini-batch costs as a line, the ends of epochs as points. vega takes a scale's
+  // domain from every layer's data and warns of an "Infinite extent" for a layer with none
+  // (no epoch has ended on the first redraws): a layer is drawn only with data, and with
+  // none at all the cost axis gets a domain of its own.
+  const layers = [
+    // A copy: the run goes on adding samples after this redraw.
+    {
+      data: { values: samples.filter(finite) },
+      mark: { type: "line", color: "#9ecae1", tooltip: true },
+    },
+    {
+      data: { values: ends },
+      mark: { type: "point", filled: true, color: "#4c78a8", tooltip: true },
+    },
+  ].filter((l) => l.data.values.length > 0);
   return new Figure(formatProgress(p), () => ({
     vegaLite: {
       ...titleOf(title),
@@ -106,35 +124,21 @@ function liveFigure(
         {
           width,
           height,
-          layer: [
-            {
-              // A copy: the run goes on adding samples after this redraw.
-              data: { values: samples.slice() },
-              mark: { type: "line", color: "#9ecae1", tooltip: true },
-              encoding: {
-                x: {
-                  field: "epoch",
-                  type: "quantitative",
-                  title: "epoch",
-                  scale: { domain: [0, p.epochs] },
-                },
-                y: {
-                  field: "cost",
-                  type: "quantitative",
-                  title: "running cost (mini-batches)",
-                  scale: { zero: false },
-                },
-              },
+          encoding: {
+            x: {
+              field: "epoch",
+              type: "quantitative",
+              title: "epoch",
+              scale: { domain: [0, p.epochs] },
             },
-            {
-              data: { values: ends },
-              mark: { type: "point", filled: true, color: "#4c78a8", tooltip: true },
-              encoding: {
-                x: { field: "epoch", type: "quantitative" },
-                y: { field: "cost", type: "quantitative" },
-              },
+            y: {
+              field: "cost",
+              type: "quantitative",
+              title: "running cost (mini-batches)",
+              scale: layers.length > 0 ? { zero: false } : { domain: [0, 1] },
             },
-          ],
+          },
+          layer: layers.length > 0 ? layers : [{ data: { values: [] }, mark: "point" }],
         },
       ],
     },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { History, historyChart, jupyterDisplay, Network, xor } from "../../mod.ts";
-import { count, layers, SCHEMA, VL } from "./_decode.ts";
+import { count, layers, SCHEMA, vegaWarnings, VL } from "./_decode.ts";
 
 function close(actual: number[], expected: number[]): void {
   assert.equal(actual.length, expected.length);
@@ -115,6 +115,7 @@ Deno.test("historyChart() of a run with every monitor names each series as the b
   assert.equal(colorOf("cost on the training data"), colorOf("accuracy on the training data"));
   assert.equal(colorOf("cost on the evaluation data"), colorOf("accuracy on the evaluation data"));
   assert.equal(new Set(range).size, range.length - 2);
+  assert.deepEqual(await vegaWarnings(l.interactive), []);
 });
 
 Deno.test("historyChart() keeps a series' colour when others are absent", async () => {
@@ -146,6 +147,27 @@ Deno.test("historyChart() without test data has only the cost panel", async () =
   const l = layers(await historyChart(h).bundle());
   assert.equal(l.interactive.vconcat.length, 1);
   assert.equal(l.text, "History: 1 epoch, running cost 0.3 → 0.3");
+});
+
+Deno.test("historyChart() of a history without epochs is a valid spec", async () => {
+  const l = layers(await historyChart(new History()).bundle());
+  assert.equal(l.text, "History: no epochs yet");
+  assert.deepEqual(await vegaWarnings(l.interactive), []);
+});
+
+Deno.test("vegaWarnings() reports what a front-end would log", async () => {
+  // The warning the live chart gave before its first epoch ended: a layer without data.
+  const spec = {
+    layer: [
+      { data: { values: [{ x: 1, y: 2 }] }, mark: "line" },
+      { data: { values: [] }, mark: "point" },
+    ],
+    encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+  };
+  assert.deepEqual(await vegaWarnings(spec), [
+    'Infinite extent for field "x": [Infinity, -Infinity]',
+    'Infinite extent for field "y": [Infinity, -Infinity]',
+  ]);
 });
 
 Deno.test("historyChart() rejects what is not a history", () => {
