@@ -103,13 +103,13 @@ export function predictAll(net: Network, ex: Examples): Int32Array {
 }
 
 /** Checks that `net` is a network (by shape, as the display layer does not construct one). */
-export function checkNetwork(net: unknown, where: string): Network {
+export function checkNetwork(net: unknown, where: string, expected = "a Network"): Network {
   const n = net as Partial<Network>;
   if (
     net === null || typeof net !== "object" || !Array.isArray(n.sizes) ||
     !Array.isArray(n.weights) || !Array.isArray(n.biases) || typeof n.feedforward !== "function"
   ) {
-    throw new TypeError(`${where}: net is ${typeName(net)}, expected a Network`);
+    throw new TypeError(`${where}: net is ${typeName(net)}, expected ${expected}`);
   }
   return net as Network;
 }
