@@ -8,7 +8,7 @@ import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
 import { typeName } from "../_util.ts";
 import { type ColorScheme, domainOf } from "./_color.ts";
-import { checkFits, checkNetwork, examples, predictAll } from "./_data.ts";
+import { checkNetwork, examples, predictAll } from "./_data.ts";
 import { checkShape, gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { schemeOption } from "./_options.ts";
 import { pngDataUrl } from "./_png.ts";
@@ -82,8 +82,8 @@ export function digits(data: Data, options: DigitsOptions = {}): Figure {
   if (p !== undefined) {
     if (typeof p === "object" && p !== null && "feedforward" in p) {
       const net = checkNetwork(p, where);
-      checkFits(net, ex, where);
-      predicted = predictAll(net, ex);
+      // Checked again, now against the network's sizes.
+      predicted = predictAll(net, examples(data, where, net.sizes));
     } else if (
       p !== null && typeof p === "object" && typeof (p as ArrayLike<number>).length === "number"
     ) {
