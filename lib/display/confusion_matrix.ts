@@ -56,7 +56,7 @@ export class ConfusionMatrix extends Figure {
     const { title, width, height } = checkFigureOptions(options, where, {
       width: Math.min(400, 32 * k),
       height: Math.min(400, 32 * k),
-    });
+    }, ["scheme", "classNames"]);
     const scheme = schemeOption(options?.scheme, "blues", where);
     const names = options?.classNames ?? counts.map((_, i) => String(i));
     if (!Array.isArray(names) || names.length !== k) {

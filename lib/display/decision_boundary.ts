@@ -75,7 +75,12 @@ export function decisionBoundary(
   }
   // One output neuron tells two classes apart (whether it exceeds ½).
   const ex = examples(data, where, [2, Math.max(2, net.sizes.at(-1)!)]);
-  const { title, width, height } = checkFigureOptions(options, where, { width: 320, height: 320 });
+  const { title, width, height } = checkFigureOptions(
+    options,
+    where,
+    { width: 320, height: 320 },
+    ["resolution", "extent", "colors", "maxPoints"],
+  );
   const res = positiveInt(options?.resolution, "resolution", 100, where);
   const maxPoints = positiveInt(options?.maxPoints, "maxPoints", 1000, where);
   const colors = options?.colors ?? CLASS_COLORS;

@@ -6,6 +6,7 @@
 
 import type { EpochEntry, History } from "../history.ts";
 import { typeName } from "../_util.ts";
+import { checkFlag } from "../_validate.ts";
 import { round } from "./_color.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { Figure, type FigureOptions } from "./figure.ts";
@@ -214,14 +215,19 @@ export function historyChart(history: History, options?: HistoryChartOptions): F
   if (history === null || typeof history !== "object" || !Array.isArray(history.entries)) {
     throw new TypeError(`${where}: history is ${typeName(history)}, expected a History`);
   }
-  const { title, width, height } = checkFigureOptions(options, where, { width: 420, height: 160 });
+  const { title, width, height } = checkFigureOptions(
+    options,
+    where,
+    { width: 420, height: 160 },
+    ["logCost", "colors"],
+  );
+  const log = checkFlag(options?.logCost, "logCost", where);
   const colors = options?.colors ?? DEFAULT_COLORS;
   if (!Array.isArray(colors) || colors.length === 0 || colors.some((c) => typeof c !== "string")) {
     throw new TypeError(
       `${where}: colors is ${typeName(colors)}, expected a non-empty array of colours`,
     );
   }
-  const log = options?.logCost ?? false;
   const epochs = history.entries.map((e) => e.epoch);
   const all = [...SERIES, ...gradientSeries(history)];
   const points = pointsOf(history, all);

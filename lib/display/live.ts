@@ -7,7 +7,6 @@
 
 import type { MimeBundle } from "../displayable.ts";
 import type { Progress } from "../network.ts";
-import { typeName } from "../_util.ts";
 import { round } from "./_color.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
@@ -177,10 +176,12 @@ function liveFigure(
  */
 export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const where = "Cannot show live training";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: options is ${typeName(options)}, expected an object`);
-  }
-  const { title, width, height } = checkFigureOptions(options, where, { width: 420, height: 160 });
+  const { title, width, height } = checkFigureOptions(
+    options,
+    where,
+    { width: 420, height: 160 },
+    ["interval", "budget", "sink", "terminal"],
+  );
   const interval = options.interval ?? 250;
   const budget = options.budget ?? 0.05;
   if (typeof interval !== "number" || !(interval >= 0)) {

@@ -6,7 +6,7 @@
 
 import type { Matrix } from "../matrix.ts";
 import type { Network } from "../network.ts";
-import { typeName } from "../_util.ts";
+import { checkOptions } from "../_validate.ts";
 import { type ColorScheme, domainOf, round } from "./_color.ts";
 import { checkNetwork } from "./_data.ts";
 import { checkShape, gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
@@ -83,9 +83,16 @@ export function receptiveFields(
   options: ReceptiveFieldsOptions = {},
 ): Figure {
   const where = "Cannot draw receptive fields";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: options is ${typeName(options)}, expected an object`);
-  }
+  checkOptions(options, where, "an object", [
+    "layer",
+    "shape",
+    "title",
+    "columns",
+    "limit",
+    "scale",
+    "scheme",
+    "normalize",
+  ]);
   const { w, b, name } = incoming(net, options.layer, where);
   const shape = checkShape(options.shape, w.cols, where);
   const columns = positiveInt(options.columns, "columns", 10, where);
