@@ -151,7 +151,14 @@ function panel(
         scale: points.length === 0 ? empty : log ? { type: "log" } : { zero: false },
         axis: axis.format === undefined ? {} : { format: axis.format },
       },
-      color: { field: "series", type: "nominal", title: null, scale: color },
+      // The book's labels are long: room for them whole in the legend.
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        scale: color,
+        legend: { labelLimit: 320 },
+      },
       tooltip: [
         { field: "epoch", type: "quantitative" },
         { field: "series", type: "nominal" },
