@@ -13,7 +13,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { Network, type SgdOptions } from "../lib/network.ts";
+import { Network } from "../lib/network.ts";
+import type { SgdOptions } from "../lib/options.ts";
 import { type PackedData, slice } from "../lib/dataset.ts";
 import { Random } from "../lib/random.ts";
 import { type JupyterSink, liveTraining } from "../lib/display/live.ts";

@@ -13,6 +13,7 @@
 
 import type { ActCode, Allocation, Buf, Kernels } from "./_kernels.ts";
 import { jsKernels, jsKernels32 } from "./_kernels.ts";
+import { argmax } from "./_util.ts";
 import type { Optimizer, Params } from "./_optimizers.ts";
 import {
   type Activation,
@@ -44,13 +45,6 @@ export function classOf(src: Source, i: number): number {
   if (src.kind === "packed") return src.data.labels[i]!;
   const y = src.ys[i]!;
   return typeof y === "number" ? y : argmax(y, 0, y.length);
-}
-
-/** The index of the largest of `n` values from `offset` (the book's `np.argmax`; first wins). */
-export function argmax(v: ArrayLike<number>, offset: number, n: number): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (v[offset + i]! > v[offset + best]!) best = i;
-  return best;
 }
 
 /** What a workspace is for: the network's functions and the training state to keep. */

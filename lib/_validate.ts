@@ -315,3 +315,34 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+// ---- data without a network ----
+
+/**
+ * The layer sizes that data implies, to check it with {@linkcode toSource} when no network is
+ * at hand (a gallery of the data alone): `[input length, classes]`, the first input's length
+ * and one more than the largest class, or the first target's length. Never throws: what is
+ * malformed is left for `toSource` to name.
+ */
+export function impliedSizes(data: unknown): number[] {
+  const p = data as Partial<PackedData> | null;
+  if (p !== null && typeof p === "object" && !Array.isArray(p)) {
+    let classes = 1;
+    const labels = ArrayBuffer.isView(p.labels) ? p.labels : [];
+    for (let i = 0; i < labels.length; i++) {
+      if (Number.isFinite(labels[i]!)) classes = Math.max(classes, labels[i]! + 1);
+    }
+    return [Number.isInteger(p.inputSize) ? p.inputSize! : 0, classes];
+  }
+  if (!Array.isArray(data)) return [0, 1];
+  const first = data[0]?.[0] as Vector | undefined;
+  let classes = 1;
+  for (const ex of data) {
+    const y: unknown = Array.isArray(ex) ? ex[1] : undefined;
+    if (typeof y === "number" && Number.isFinite(y)) classes = Math.max(classes, Math.floor(y) + 1);
+    else if (y !== null && typeof y === "object" && typeof (y as Vector).length === "number") {
+      return [first?.length ?? 0, (y as Vector).length];
+    }
+  }
+  return [typeof first?.length === "number" ? first.length : 0, classes];
+}

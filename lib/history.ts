@@ -230,7 +230,7 @@ export class History {
    * h.push({ epoch: 0, runningCost: 0.25, seconds: 1 });
    * const bundle = await h[jupyterDisplay]();
    * assert.ok("application/vnd.vegalite.v5+json" in bundle);
-   * assert.equal(bundle["text/plain"], "History: 1 epoch, training cost 0.25 → 0.25");
+   * assert.equal(bundle["text/plain"], "History: 1 epoch, running cost 0.25 → 0.25");
    * ```
    */
   async [jupyterDisplay](): Promise<MimeBundle> {

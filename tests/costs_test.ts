@@ -217,8 +217,8 @@ Deno.test("training at |z| = 1000: cross-entropy's cost stays finite and it lear
   };
   const ce = await run(CrossEntropyCost);
   // −ln(1 − σ(1000)) = 1000 (from z), not ∞; δ = a − y = 1 moves w and b by η each step.
-  assert.equal(ce.h.entries[0]!.trainingCost, 1000);
-  assert.ok(ce.h.entries.every((e) => Number.isFinite(e.trainingCost)));
+  assert.equal(ce.h.entries[0]!.runningCost, 1000);
+  assert.ok(ce.h.entries.every((e) => Number.isFinite(e.runningCost)));
   assert.ok(ce.out < 0.5, `output ${ce.out}`);
   // The quadratic cost's δ = (a − y)·σ'(z) is 0 here: the neuron cannot learn at all.
   const quadratic = await run(QuadraticCost);

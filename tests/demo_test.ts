@@ -101,7 +101,7 @@ Deno.test("deno task demo trains, prints the book's epoch lines, saves the netwo
           ["vega-lite", "", true, 0],
         ]);
         const [history, fields, confusion] = charts;
-        // Two epochs: a point per epoch on the training cost line and the test accuracy line.
+        // Two epochs: a point per epoch on the running cost line and the test accuracy line.
         assert.deepEqual(history!.vegaMarks, { "mark-line": 2, "mark-symbol": 4 });
         // One image of 28×28 weights per hidden neuron, and its number.
         assert.deepEqual(fields!.vegaMarks, { "mark-image": 30, "mark-text": 30 });

@@ -48,16 +48,16 @@ Deno.test("every monitored series matches an independent computation", async () 
     onEpoch: (e: EpochEntry) => {
       const ev = reference(net, evaluationData, lambda), tr = reference(net, training, lambda);
       assert.ok(
-        Math.abs(e.evaluationCost! - ev.cost) < 1e-12,
-        `evaluation cost ${e.evaluationCost} vs ${ev.cost}`,
+        Math.abs(e.evaluation!.cost! - ev.cost) < 1e-12,
+        `evaluation cost ${e.evaluation?.cost} vs ${ev.cost}`,
       );
-      assert.equal(e.evaluationCorrect, ev.correct);
-      assert.equal(e.evaluationTotal, 15);
-      assert.equal(e.evaluationAccuracy, ev.correct / 15);
-      assert.equal(e.testCorrect, ev.correct);
-      assert.ok(Math.abs(e.fullTrainingCost! - tr.cost) < 1e-12);
-      assert.equal(e.trainingCorrect, tr.correct);
-      assert.equal(e.trainingAccuracy, tr.correct / 40);
+      assert.equal(e.evaluation!.correct, ev.correct);
+      assert.equal(e.evaluation!.total, 15);
+      assert.equal(e.evaluation!.accuracy, ev.correct / 15);
+      assert.equal(e.test!.correct, ev.correct);
+      assert.ok(Math.abs(e.training!.cost! - tr.cost) < 1e-12);
+      assert.equal(e.training!.correct, tr.correct);
+      assert.equal(e.training!.accuracy, tr.correct / 40);
       assert.equal(e.eta, 0.5);
       // ‖∂C/∂b‖ and ‖∂C/∂w‖ of the mean gradient over the (fewer than 1,000) examples.
       const sums = [...net.biases, ...net.weights].map((m) => new Float64Array(m.data.length));
@@ -68,19 +68,22 @@ Deno.test("every monitored series matches an independent computation", async () 
         );
       }
       const norms = sums.map((s) => Math.hypot(...s) / training.length);
-      assert.equal(e.gradientNorms!.length, 2);
-      e.gradientNorms!.forEach((v, l) => assert.ok(Math.abs(v - norms[l]!) < 1e-12 * norms[l]!));
-      e.weightGradientNorms!.forEach((v, l) =>
+      assert.equal(e.gradientNorms!.biases.length, 2);
+      assert.equal(e.gradientNorms!.weights.length, 2);
+      e.gradientNorms!.biases.forEach((v, l) =>
+        assert.ok(Math.abs(v - norms[l]!) < 1e-12 * norms[l]!)
+      );
+      e.gradientNorms!.weights.forEach((v, l) =>
         assert.ok(Math.abs(v - norms[2 + l]!) < 1e-12 * norms[2 + l]!)
       );
       checked.push(e.epoch);
     },
   });
   assert.deepEqual(checked, [0, 1, 2]);
-  assert.equal(history.entries[2]!.evaluationTotal, 15);
+  assert.equal(history.entries[2]!.evaluation!.total, 15);
 });
 
-Deno.test("without monitoring flags an entry holds only the training cost and time", async () => {
+Deno.test("without monitoring flags an entry holds only the running cost and time", async () => {
   const history = await new Network(SIZES, { seed: 1 }).sgd(labelled(1, 10), {
     epochs: 1,
     miniBatchSize: 5,
@@ -90,8 +93,8 @@ Deno.test("without monitoring flags an entry holds only the training cost and ti
   assert.deepEqual(Object.keys(history.entries[0]!).sort(), [
     "epoch",
     "eta",
+    "runningCost",
     "seconds",
-    "trainingCost",
   ]);
 });
 
@@ -132,7 +135,7 @@ Deno.test("gradient norms show chapter 5's vanishing gradient in a deep sigmoid 
     seed: 1,
     monitorGradientNorms: true,
   });
-  const norms = h.last!.gradientNorms!;
+  const norms = h.last!.gradientNorms!.biases;
   assert.equal(norms.length, 5);
   assert.ok(norms[0]! < norms[2]! && norms[2]! < norms[4]!, `norms ${norms}`);
 });

@@ -213,7 +213,7 @@ Deno.test("sgd() on byte inputs (as MNIST) takes the book's steps, with test dat
         assert.ok(maxRelDiff(p, snapshot(book)[k]!) < tol, `parameter ${k}`)
       );
       if (dtype === "float64") {
-        assert.deepEqual([history.last?.testCorrect, history.last?.evaluationCorrect], want);
+        assert.deepEqual([history.last?.test?.correct, history.last?.evaluation?.correct], want);
       }
     });
   }
@@ -249,9 +249,9 @@ Deno.test("sgd() learns, reports each epoch and is reproducible", async () => {
   const a = await run(), b = await run();
   assert.deepEqual(a.seen, [...Array(10).keys()]);
   assert.equal(a.history.length, 10);
-  assert.ok(a.history.last!.testCorrect! >= 97, `correct ${a.history.last!.testCorrect}`);
-  assert.equal(a.history.last!.testTotal, 100);
-  assert.ok(a.history.entries[9]!.trainingCost < a.history.entries[0]!.trainingCost);
+  assert.ok(a.history.last!.test!.correct! >= 97, `correct ${a.history.last!.test?.correct}`);
+  assert.equal(a.history.last!.test!.total, 100);
+  assert.ok(a.history.entries[9]!.runningCost < a.history.entries[0]!.runningCost);
   assert.deepEqual(snapshot(a.net), snapshot(b.net));
   // evaluate() agrees with argmax of feedforward() computed independently.
   const direct = test.filter(([x, c]) => {
@@ -259,7 +259,7 @@ Deno.test("sgd() learns, reports each epoch and is reproducible", async () => {
     return out.indexOf(Math.max(...out)) === c;
   }).length;
   assert.equal(a.net.evaluate(test), direct);
-  assert.equal(a.history.last!.testCorrect, direct);
+  assert.equal(a.history.last!.test!.correct, direct);
 });
 
 Deno.test("sgd() reports progress while it trains", async () => {

@@ -184,7 +184,7 @@ Deno.test("eta halving and early stopping follow the evaluation accuracy", async
     });
     assert.equal(h.length, 4);
     assert.match(h.stopReason!, /Early stopping: no better evaluation accuracy in 3 epochs/);
-    assert.equal(h.last!.evaluationTotal, 20);
+    assert.equal(h.last!.evaluation!.total, 20);
   });
   await t.step("halving eta, then stopping at the floor", async () => {
     const h = await new Network(SIZES, { seed: 1 }).sgd(data, {

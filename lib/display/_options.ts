@@ -1,6 +1,7 @@
 // Checks of the options shared by the display helpers, at their public entries.
 
 import { typeName } from "../_util.ts";
+import { checkOptions } from "../_validate.ts";
 import { checkScheme, type ColorScheme } from "./_color.ts";
 import type { FigureOptions } from "./figure.ts";
 
@@ -11,16 +12,22 @@ export interface Checked {
   height: number;
 }
 
-/** Checks `title`, `width` and `height`; the defaults apply where they are absent. */
+/** The options every figure takes, `FigureOptions`'s keys. */
+export const FIGURE_OPTIONS: readonly string[] = ["title", "width", "height"];
+
+/**
+ * Checks `title`, `width` and `height`, and that no key is outside these and the helper's
+ * own `known` ones (a misspelt option would otherwise be silently ignored); the defaults
+ * apply where they are absent.
+ */
 export function checkFigureOptions(
   options: FigureOptions | undefined,
   where: string,
   defaults: { width: number; height: number },
+  known: readonly string[] = [],
 ): Checked {
+  checkOptions(options, where, "an object", [...FIGURE_OPTIONS, ...known]);
   if (options === undefined) return { title: undefined, ...defaults };
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: options is ${typeName(options)}, expected an object`);
-  }
   const { title, width = defaults.width, height = defaults.height } = options;
   if (title !== undefined && typeof title !== "string") {
     throw new TypeError(`${where}: title is ${typeName(title)}, expected a string`);

@@ -7,7 +7,7 @@
 import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
 import { type ColorScheme, stops } from "./_color.ts";
-import { checkFits, checkNetwork, examples, predictAll } from "./_data.ts";
+import { checkNetwork, examples, predictAll } from "./_data.ts";
 import { checkFigureOptions, schemeOption, titleOf } from "./_options.ts";
 import { Figure, type FigureOptions } from "./figure.ts";
 
@@ -56,7 +56,7 @@ export class ConfusionMatrix extends Figure {
     const { title, width, height } = checkFigureOptions(options, where, {
       width: Math.min(400, 32 * k),
       height: Math.min(400, 32 * k),
-    });
+    }, ["scheme", "classNames"]);
     const scheme = schemeOption(options?.scheme, "blues", where);
     const names = options?.classNames ?? counts.map((_, i) => String(i));
     if (!Array.isArray(names) || names.length !== k) {
@@ -216,16 +216,10 @@ export function confusionMatrix(
 ): ConfusionMatrix {
   const where = "Cannot draw confusion matrix";
   checkNetwork(net, where);
-  const ex = examples(data, where);
-  checkFits(net, ex, where);
+  const ex = examples(data, where, net.sizes);
   const k = net.sizes[net.sizes.length - 1]!;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const labels = Array.from({ length: ex.length }, (_, i) => ex.label(i));
-  labels.forEach((actual, i) => {
-    if (!Number.isInteger(actual) || actual < 0 || actual >= k) {
-      throw new RangeError(`${where}: label ${i} is ${actual}, expected 0 to ${k - 1}`);
-    }
-  });
   const predicted = predictAll(net, ex);
   labels.forEach((actual, i) => counts[actual]![predicted[i]!]!++);
   return new ConfusionMatrix(counts, options);

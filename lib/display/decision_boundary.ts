@@ -6,9 +6,9 @@
 
 import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
-import { typeName } from "../_util.ts";
+import { argmax, typeName } from "../_util.ts";
 import { CLASS_COLORS, rgb, round } from "./_color.ts";
-import { argmax, checkFits, checkNetwork, examples, predictAll } from "./_data.ts";
+import { checkNetwork, examples, predictAll } from "./_data.ts";
 import { positiveInt } from "./_gallery.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { encodePng, pngDataUrl } from "./_png.ts";
@@ -73,9 +73,14 @@ export function decisionBoundary(
       `${where}: the network has ${net.sizes[0]} inputs, expected 2 (points of the plane)`,
     );
   }
-  const ex = examples(data, where);
-  checkFits(net, ex, where);
-  const { title, width, height } = checkFigureOptions(options, where, { width: 320, height: 320 });
+  // One output neuron tells two classes apart (whether it exceeds ½).
+  const ex = examples(data, where, [2, Math.max(2, net.sizes.at(-1)!)]);
+  const { title, width, height } = checkFigureOptions(
+    options,
+    where,
+    { width: 320, height: 320 },
+    ["resolution", "extent", "colors", "maxPoints"],
+  );
   const res = positiveInt(options?.resolution, "resolution", 100, where);
   const maxPoints = positiveInt(options?.maxPoints, "maxPoints", 1000, where);
   const colors = options?.colors ?? CLASS_COLORS;

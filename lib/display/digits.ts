@@ -7,8 +7,9 @@
 import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
 import { typeName } from "../_util.ts";
+import { checkOptions } from "../_validate.ts";
 import { type ColorScheme, domainOf } from "./_color.ts";
-import { checkFits, checkNetwork, examples, predictAll } from "./_data.ts";
+import { checkNetwork, examples, predictAll } from "./_data.ts";
 import { checkShape, gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { schemeOption } from "./_options.ts";
 import { pngDataUrl } from "./_png.ts";
@@ -62,9 +63,17 @@ export interface DigitsOptions {
  */
 export function digits(data: Data, options: DigitsOptions = {}): Figure {
   const where = "Cannot draw digits";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: options is ${typeName(options)}, expected an object`);
-  }
+  checkOptions(options, where, "an object", [
+    "title",
+    "predictions",
+    "only",
+    "indices",
+    "limit",
+    "columns",
+    "shape",
+    "scale",
+    "scheme",
+  ]);
   const ex = examples(data, where);
   const shape = checkShape(options.shape, ex.inputSize, where);
   const limit = positiveInt(options.limit, "limit", 24, where);
@@ -82,8 +91,8 @@ export function digits(data: Data, options: DigitsOptions = {}): Figure {
   if (p !== undefined) {
     if (typeof p === "object" && p !== null && "feedforward" in p) {
       const net = checkNetwork(p, where);
-      checkFits(net, ex, where);
-      predicted = predictAll(net, ex);
+      // Checked again, now against the network's sizes.
+      predicted = predictAll(net, examples(data, where, net.sizes));
     } else if (
       p !== null && typeof p === "object" && typeof (p as ArrayLike<number>).length === "number"
     ) {

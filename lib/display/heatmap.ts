@@ -92,7 +92,7 @@ export function heatmap(
   const { title, width, height } = checkFigureOptions(options, where, {
     width: Math.min(large ? 800 : 480, Math.max(large ? 200 : 60, m.cols * cell)),
     height: Math.min(large ? 600 : 480, Math.max(large ? 150 : 60, m.rows * cell)),
-  });
+  }, ["scheme", "interactive", "rowTitle", "columnTitle"]);
   const rowTitle = options?.rowTitle ?? "row", colTitle = options?.columnTitle ?? "column";
   const domain = domainOf(m.data, scheme);
   const text = `${title === undefined ? "" : `${title}: `}heatmap ${m.rows}×${m.cols}, ${

@@ -7,7 +7,6 @@
 
 import type { MimeBundle } from "../displayable.ts";
 import type { Progress } from "../history.ts";
-import { typeName } from "../_util.ts";
 import { round } from "./_color.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
@@ -43,8 +42,19 @@ export interface LiveTrainingOptions extends FigureOptions {
 
 /** What {@linkcode liveTraining} returns: `sgd` callbacks, and where they draw. */
 export interface LiveTraining extends TrainingCallbacks {
-  /** `"notebook"`, `"terminal"` or `"off"`. */
+  /**
+   * `"notebook"`, `"terminal"` or `"off"`. Not enumerable, so that spreading the result
+   * into `sgd`'s options passes only the callbacks (`sgd` refuses options it does not know).
+   */
   readonly mode: "notebook" | "terminal" | "off";
+}
+
+/** The callbacks with their `mode`, which `{ ...live }` leaves out. */
+function withMode(callbacks: TrainingCallbacks, mode: LiveTraining["mode"]): LiveTraining {
+  return Object.defineProperty({ ...callbacks }, "mode", {
+    value: mode,
+    enumerable: false,
+  }) as LiveTraining;
 }
 
 /** One point of the live cost curve. */
@@ -65,7 +75,25 @@ function liveFigure(
 ): Figure {
   const done = (p.epoch + p.batch / Math.max(1, p.batches)) / p.epochs;
   const label = formatProgress(p, 0);
-  const ends = p.history.entries.map((e) => ({ epoch: e.epoch + 1, cost: round(e.runningCost) }));
+  const finite = (s: Sample) => Number.isFinite(s.cost);
+  const ends = p.history.entries
+    .map((e) => ({ epoch: e.epoch + 1, cost: round(e.runningCost) }))
+    .filter(finite);
+  // The mini-batch costs as a line, the ends of epochs as points. vega takes a scale's
+  // domain from every layer's data and warns of an "Infinite extent" for a layer with none
+  // (no epoch has ended on the first redraws): a layer is drawn only with data, and with
+  // none at all the cost axis gets a domain of its own.
+  const layers = [
+    // A copy: the run goes on adding samples after this redraw.
+    {
+      data: { values: samples.filter(finite) },
+      mark: { type: "line", color: "#9ecae1", tooltip: true },
+    },
+    {
+      data: { values: ends },
+      mark: { type: "point", filled: true, color: "#4c78a8", tooltip: true },
+    },
+  ].filter((l) => l.data.values.length > 0);
   return new Figure(formatProgress(p), () => ({
     vegaLite: {
       ...titleOf(title),
@@ -95,35 +123,21 @@ function liveFigure(
         {
           width,
           height,
-          layer: [
-            {
-              // A copy: the run goes on adding samples after this redraw.
-              data: { values: samples.slice() },
-              mark: { type: "line", color: "#9ecae1", tooltip: true },
-              encoding: {
-                x: {
-                  field: "epoch",
-                  type: "quantitative",
-                  title: "epoch",
-                  scale: { domain: [0, p.epochs] },
-                },
-                y: {
-                  field: "cost",
-                  type: "quantitative",
-                  title: "training cost",
-                  scale: { zero: false },
-                },
-              },
+          encoding: {
+            x: {
+              field: "epoch",
+              type: "quantitative",
+              title: "epoch",
+              scale: { domain: [0, p.epochs] },
             },
-            {
-              data: { values: ends },
-              mark: { type: "point", filled: true, color: "#4c78a8", tooltip: true },
-              encoding: {
-                x: { field: "epoch", type: "quantitative" },
-                y: { field: "cost", type: "quantitative" },
-              },
+            y: {
+              field: "cost",
+              type: "quantitative",
+              title: "running cost (mini-batches)",
+              scale: layers.length > 0 ? { zero: false } : { domain: [0, 1] },
             },
-          ],
+          },
+          layer: layers.length > 0 ? layers : [{ data: { values: [] }, mark: "point" }],
         },
       ],
     },
@@ -162,10 +176,12 @@ function liveFigure(
  */
 export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const where = "Cannot show live training";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: options is ${typeName(options)}, expected an object`);
-  }
-  const { title, width, height } = checkFigureOptions(options, where, { width: 420, height: 160 });
+  const { title, width, height } = checkFigureOptions(
+    options,
+    where,
+    { width: 420, height: 160 },
+    ["interval", "budget", "sink", "terminal"],
+  );
   const interval = options.interval ?? 250;
   const budget = options.budget ?? 0.05;
   if (typeof interval !== "number" || !(interval >= 0)) {
@@ -177,9 +193,9 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const sink = options.sink ?? jupyterKernel();
   if (sink === undefined) {
     if (options.terminal === false) {
-      return { mode: "off", onProgress() {}, onEpoch() {} };
+      return withMode({ onProgress() {}, onEpoch() {} }, "off");
     }
-    return { mode: "terminal", ...terminalProgress(options.terminal ?? {}) };
+    return withMode(terminalProgress(options.terminal ?? {}), "terminal");
   }
 
   let displayId = "";
@@ -189,8 +205,7 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
   const draw = async (bundle: MimeBundle, update: boolean) => {
     await sendDisplay(bundle, { displayId, update, sink });
   };
-  return {
-    mode: "notebook",
+  return withMode({
     async onProgress(p) {
       const start = performance.now();
       const fresh = p.examplesSeen < lastSeen;
@@ -228,5 +243,5 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
       next = end + Math.max(interval, (took * (1 - budget)) / budget);
     },
     onEpoch() {},
-  };
+  }, "notebook");
 }

@@ -58,7 +58,7 @@ export function networkDiagram(net: Network, options?: NetworkDiagramOptions): F
   const { title, width, height } = checkFigureOptions(options, where, {
     width: Math.min(640, 160 * net.sizes.length),
     height: 320,
-  });
+  }, ["maxNeurons", "scheme"]);
   const shown = net.sizes.map((n) => shownNeurons(n, maxNeurons));
   const head = Math.ceil(maxNeurons / 2);
   // A cut layer leaves one slot empty between its first and last neurons for a "⋮".

@@ -6,6 +6,7 @@
 
 import { type EpochEntry, formatEpoch, type History } from "../history.ts";
 import type { Progress } from "../history.ts";
+import { checkOptions } from "../_validate.ts";
 
 /** Somewhere to write bytes synchronously, such as `Deno.stderr`. */
 export interface ProgressWriter {
@@ -132,6 +133,12 @@ export function formatProgress(p: Progress, width = 24): string {
  * ```
  */
 export function terminalProgress(options: TerminalProgressOptions = {}): TrainingCallbacks {
+  checkOptions(options, "Cannot make progress bar", "an object", [
+    "writer",
+    "isTerminal",
+    "width",
+    "interval",
+  ]);
   const writer = options.writer ?? Deno.stderr;
   const tty = options.isTerminal ??
     (options.writer === undefined ? Deno.stderr.isTerminal() : false);

@@ -7,6 +7,7 @@
 
 import { jupyterDisplay, type MimeBundle } from "../displayable.ts";
 import { typeName } from "../_util.ts";
+import { checkKnownKeys, checkOptions } from "../_validate.ts";
 import {
   type BrowserLibrary,
   browserLibraryName,
@@ -62,6 +63,11 @@ function checkArguments(sections: unknown, options: unknown): void {
     if (s === null || typeof s !== "object" || Array.isArray(s)) {
       throw new TypeError(`${WHERE}: sections[${i}] is ${typeName(s)}, expected an object`);
     }
+    checkKnownKeys(
+      s as Record<string, unknown>,
+      ["heading", "text", "figure"],
+      `${WHERE}: sections[${i}]`,
+    );
     const { heading, text, figure } = s as Record<string, unknown>;
     if (
       figure === null || typeof figure !== "object" ||
@@ -77,10 +83,11 @@ function checkArguments(sections: unknown, options: unknown): void {
     checkText(text, `sections[${i}].text`);
   });
   if (options === undefined) return;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${WHERE}: options is ${typeName(options)}, expected an object`);
-  }
-  const { title, intro, details } = options as Record<string, unknown>;
+  const { title, intro, details } = checkOptions(options, WHERE, "an object", [
+    "title",
+    "intro",
+    "details",
+  ]);
   checkText(title, "title");
   checkText(intro, "intro");
   if (details === undefined) return;

@@ -6,6 +6,7 @@
 
 import type { Displayable, MimeBundle } from "../displayable.ts";
 import { typeName } from "../_util.ts";
+import { checkOptions } from "../_validate.ts";
 import { jupyterKernel, type JupyterSink, sendDisplay } from "./_jupyter.ts";
 
 /** Options for {@linkcode show}. */
@@ -71,6 +72,7 @@ export async function show(
       `${where}: figure is ${typeName(figure)}, expected a figure or a MIME bundle`,
     );
   }
+  checkOptions(options, where, "an object", ["displayId", "update", "sink"]);
   if (options.update && options.displayId === undefined) {
     throw new TypeError(`${where}: update needs the displayId of the output to replace`);
   }

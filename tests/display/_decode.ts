@@ -127,3 +127,37 @@ export function layers(bundle: Record<string, unknown>): {
   if (typeof text !== "string" || text.length === 0) throw new Error("No text/plain layer");
   return { interactive: bundle[mime], mime, staticMime, text };
 }
+
+/**
+ * What vega and vega-lite warn about while compiling and running a spec, as a front-end
+ * does (vega-embed logs at the warning level; the library's headless SVG renderer does not
+ * log at all).
+ */
+export async function vegaWarnings(spec: Json): Promise<string[]> {
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  const warnings: string[] = [];
+  let level = vega.Warn;
+  const logger = {
+    level(l?: number): Json {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error: (...a: unknown[]) => (warnings.push(`error: ${a.join(" ")}`), logger),
+    warn: (...a: unknown[]) => (warnings.push(a.join(" ")), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  const compiled = vl.compile(structuredClone(spec), { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), {
+    logger,
+    logLevel: vega.Warn,
+    renderer: "none",
+  });
+  try {
+    await view.runAsync();
+  } finally {
+    view.finalize();
+  }
+  return warnings;
+}

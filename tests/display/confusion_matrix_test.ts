@@ -63,11 +63,12 @@ Deno.test("confusionMatrix() rejects bad input", () => {
   const net = new Network([2, 2], { seed: 1 });
   assert.throws(() => confusionMatrix(net, packData([[1, 2, 3]], [0])), {
     name: "RangeError",
-    message: "Cannot draw confusion matrix: inputs have length 3, expected 2 (sizes[0])",
+    message: "Cannot draw confusion matrix: the inputs have length 3, expected 2 (sizes[0])",
   });
   assert.throws(() => confusionMatrix(net, packData([[1, 2]], [5])), {
     name: "RangeError",
-    message: "Cannot draw confusion matrix: label 0 is 5, expected 0 to 1",
+    message:
+      "Cannot draw confusion matrix: the label 0 is 5, expected 0 to 1 (the output layer has 2 neurons)",
   });
   assert.throws(() => confusionMatrix({} as never, []), {
     name: "TypeError",
@@ -75,10 +76,20 @@ Deno.test("confusionMatrix() rejects bad input", () => {
   });
 });
 
+Deno.test("confusionMatrix() refuses a NaN input, as training does", () => {
+  const net = new Network([2, 2], { seed: 1 });
+  const data = packData([[0, 1], [1, NaN]], [0, 1]);
+  assert.throws(() => confusionMatrix(net, data), {
+    name: "TypeError",
+    message:
+      "Cannot draw confusion matrix: the input 1 has NaN at position 1, expected finite numbers",
+  });
+});
+
 Deno.test("confusionMatrix() names a ragged input", () => {
   const net = new Network([2, 2], { seed: 1 });
   assert.throws(() => confusionMatrix(net, [[[0, 1], 0], [[1], 1]]), {
     name: "RangeError",
-    message: "Cannot draw confusion matrix: input 1 has length 1, expected 2 (as input 0)",
+    message: "Cannot draw confusion matrix: input 1 has length 1, expected 2 (sizes[0])",
   });
 });

@@ -78,3 +78,20 @@ Deno.test("digits() rejects bad input", () => {
     /indices\[0\] is 4, expected an example index from 0 to 3/,
   );
 });
+
+Deno.test("digits() checks data as training does, against the first input's length", () => {
+  // The same checks as sgd's (lib/_validate.ts), with the sizes the data implies.
+  assert.throws(() => digits([[[0, 1, 1, 0], 0], [[1, 0, 0], 1]]), {
+    name: "RangeError",
+    message: "Cannot draw digits: input 1 has length 3, expected 4 (sizes[0])",
+  });
+  assert.throws(() => digits([[[0, 1, NaN, 0], 0]]), {
+    name: "TypeError",
+    message: "Cannot draw digits: input 0[2] is a number NaN, expected a finite number",
+  });
+  assert.throws(() => digits("pixels" as never), {
+    name: "TypeError",
+    message:
+      "Cannot draw digits: data is a string, expected an array of [x, y] pairs or packed data",
+  });
+});

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { historyChart, liveTraining, Network, packData, Random } from "../../mod.ts";
 import type { JupyterSink } from "../../mod.ts";
-import { layers } from "./_decode.ts";
+import { layers, vegaWarnings, VL } from "./_decode.ts";
 
 interface Message {
   type: string;
   id: string;
   text: string;
   keys: string[];
+  spec: unknown;
   /** Event-loop turns counted by a timer when the message was sent. */
   ticks: number;
 }
@@ -23,6 +24,7 @@ function recorder(clock: { ticks: number }): JupyterSink & { messages: Message[]
         id: c.transient.display_id,
         text: c.data["text/plain"] as string,
         keys: Object.keys(c.data),
+        spec: c.data[VL],
         ticks: clock.ticks,
       });
       return Promise.resolve();
@@ -43,6 +45,8 @@ Deno.test("liveTraining() updates one output in place while training runs", asyn
   const net = new Network([6, 4, 2], { seed: 1 });
   const live = liveTraining({ sink, interval: 0, budget: 1, title: "toy" });
   assert.equal(live.mode, "notebook");
+  // sgd refuses options it does not know: spreading passes the callbacks only.
+  assert.deepEqual(Object.keys({ ...live }).sort(), ["onEpoch", "onProgress"]);
   const history = await net.sgd(data(40), {
     epochs: 3,
     miniBatchSize: 10,
@@ -76,7 +80,12 @@ Deno.test("liveTraining() updates one output in place while training runs", asyn
       assert.deepEqual(x.keys, ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
     }
     assert.equal(m.at(-1)!.text, String(historyChart(history)));
-    assert.match(m.at(-1)!.text, /^History: 3 epochs, training cost /);
+    assert.match(m.at(-1)!.text, /^History: 3 epochs, running cost /);
+  });
+  await t.step("vega compiles and runs every redraw without a warning", async () => {
+    // Among them the first redraws, before any epoch has ended.
+    assert.ok(m.filter((x) => x.text.startsWith("epoch 1/3 ")).length >= 4);
+    for (const x of m) assert.deepEqual(await vegaWarnings(x.spec), [], x.text);
   });
 });
 

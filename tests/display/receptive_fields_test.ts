@@ -48,11 +48,46 @@ Deno.test("receptiveFields() of a later layer, limited", async () => {
   assert.match(String(fig), /layer 2: 2 of 3 neurons, 3×3 weights each/);
 });
 
+Deno.test("receptiveFields() of a weight matrix draws what the layer holding it draws", async () => {
+  const net = new Network([12, 5, 2], { seed: 2 });
+  const options = { shape: [3, 4] as [number, number], columns: 2 };
+  const ofLayer = layers(await receptiveFields(net, { layer: 1, ...options }).bundle());
+  const ofMatrix = layers(await receptiveFields(net.weights[0]!, options).bundle());
+  type Tile = { url: string; neuron: number; bias?: number };
+  const a = ofLayer.interactive.data.values as Tile[],
+    b = ofMatrix.interactive.data.values as Tile[];
+  assert.deepEqual(b.map((t) => t.url), a.map((t) => t.url));
+  // A matrix has no biases to show.
+  assert.ok(a.every((t) => typeof t.bias === "number") && b.every((t) => !("bias" in t)));
+  assert.match(ofMatrix.text, /^Receptive fields of a 5×12 weight matrix: 5 neurons, 3×4 weights/);
+  // The output layer's weights, weights[1], are layer 2.
+  const last = layers(await receptiveFields(net, { layer: 2, shape: [1, 5] }).bundle());
+  const direct = layers(await receptiveFields(net.weights[1]!, { shape: [1, 5] }).bundle());
+  assert.deepEqual(
+    (direct.interactive.data.values as Tile[]).map((t) => t.url),
+    (last.interactive.data.values as Tile[]).map((t) => t.url),
+  );
+});
+
 Deno.test("receptiveFields() rejects bad input", () => {
   const net = new Network([12, 5, 2], { seed: 2 });
-  assert.throws(() => receptiveFields(net, { layer: 0 }), {
-    name: "RangeError",
-    message: "Cannot draw receptive fields: layer is 0, expected 1 to 2 (a layer after the input)",
+  for (const layer of [0, 3]) {
+    assert.throws(() => receptiveFields(net, { layer }), {
+      name: "RangeError",
+      message: `Cannot draw receptive fields: layer is ${layer}, expected 1 to 2 (layers count ` +
+        "from the input as 0: layer 1 is the first hidden layer, weights[0]; or pass a weight " +
+        "matrix such as net.weights[0])",
+    });
+  }
+  assert.throws(() => receptiveFields(net.weights[0]!, { layer: 1 }), {
+    name: "TypeError",
+    message:
+      "Cannot draw receptive fields: layer is 1, but a weight matrix was given (it is one layer)",
+  });
+  assert.throws(() => receptiveFields([[1, 2]] as never), {
+    name: "TypeError",
+    message: "Cannot draw receptive fields: net is an array, expected a Network or a weight " +
+      "matrix such as net.weights[0]",
   });
   assert.throws(() => receptiveFields(net), {
     name: "RangeError",
