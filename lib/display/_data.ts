@@ -2,7 +2,7 @@
 // validation module as the training entry points check theirs, and predicting classes
 // through the public feedforward, for the display helpers.
 
-import type { Source } from "../_batch.ts";
+import { classOf, type Source } from "../_batch.ts";
 import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
 import { argmax, typeName } from "../_util.ts";
@@ -35,7 +35,7 @@ export function examples(data: Data, where: string, sizes?: readonly number[]): 
         for (let j = 0; j < x.length; j++) x[j] = d.inputs[off + j]! * d.inputScale;
         return x;
       },
-      label: (i) => d.labels[i]!,
+      label: (i) => classOf(src, i),
     };
   }
   const { xs, ys } = src;
@@ -43,10 +43,7 @@ export function examples(data: Data, where: string, sizes?: readonly number[]): 
     length: xs.length,
     inputSize: xs[0]?.length ?? sizes?.[0] ?? 0,
     input: (i) => Float64Array.from(xs[i]!),
-    label(i) {
-      const y = ys[i]!;
-      return typeof y === "number" ? y : argmax(y);
-    },
+    label: (i) => classOf(src, i),
   };
 }
 
