@@ -49,3 +49,5 @@ export * from "./lib/display/progress_bar.ts";
 export * from "./lib/display/live.ts";
 export * from "./lib/display/report.ts";
 export * from "./lib/onnx.ts";
+export * from "./lib/data/csv.ts";
+export * from "./lib/data/prepare.ts";
