@@ -10,7 +10,8 @@
  * @module
  */
 
-import { CsvError, parse } from "csv-parse/sync";
+// @ts-types="./_csv_parse.d.ts"
+import { CsvError, parse, type RecordWithInfo } from "csv-parse/sync";
 import { typeName } from "../_util.ts";
 import { checkOptions } from "../_validate.ts";
 import type { PackedData } from "../dataset.ts";
@@ -224,7 +225,7 @@ function readRows(
   delimiter: string,
   where: string,
 ): { cells: string[]; line: number }[] {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: RecordWithInfo[];
   try {
     records = parse(text, {
       delimiter,
@@ -233,7 +234,7 @@ function readRows(
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
-    }) as unknown as typeof records; // with `info`, each record comes with its position
+    });
   } catch (e) {
     // csv-parse's messages name the line ("Quote Not Closed: … at line 3").
     if (!(e instanceof CsvError)) throw e;
