@@ -51,3 +51,4 @@ export * from "./lib/display/report.ts";
 export * from "./lib/onnx.ts";
 export * from "./lib/data/csv.ts";
 export * from "./lib/data/prepare.ts";
+export * from "./lib/data/png_folder.ts";
