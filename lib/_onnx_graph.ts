@@ -22,8 +22,11 @@ export const IR_VERSION = 8;
  */
 export const OPSET_VERSION = 13;
 
-/** An attribute value: a float, an integer (a bigint) or a string. */
-export type AttributeValue = number | bigint | string;
+/**
+ * An attribute value: a float, an integer (a bigint), a string, or a list of integers (as
+ * Conv's `kernel_shape`, `strides` and `pads`).
+ */
+export type AttributeValue = number | bigint | string | readonly bigint[];
 
 /** A tensor dimension: a fixed size, or a name for a size fixed at run time ("N"). */
 export type Dim = number | string;
@@ -51,6 +54,21 @@ export class GraphBuilder {
       name,
       dims: [...dims],
       dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: raw,
+    }));
+    return name;
+  }
+
+  /** A constant int64 tensor (a shape for Reshape, for example). */
+  int64Initializer(name: string, dims: readonly number[], values: readonly bigint[]): string {
+    this.#claim(name);
+    const raw = new Uint8Array(8 * values.length);
+    const view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setBigInt64(8 * i, v, true));
+    this.#initializers.push(onnx.TensorProto.create({
+      name,
+      dims: [...dims],
+      dataType: onnx.TensorProto.DataType.INT64,
       rawData: raw,
     }));
     return name;
@@ -124,6 +142,9 @@ function attribute(name: string, v: AttributeValue): InstanceType<typeof onnx.At
   if (typeof v === "number") return onnx.AttributeProto.create({ name, type: T.FLOAT, f: v });
   if (typeof v === "bigint") {
     return onnx.AttributeProto.create({ name, type: T.INT, i: Number(v) });
+  }
+  if (typeof v !== "string") {
+    return onnx.AttributeProto.create({ name, type: T.INTS, ints: v.map(Number) });
   }
   return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(v) });
 }
