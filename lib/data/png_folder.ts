@@ -53,8 +53,9 @@ const PNG_NAME = /\.png$/i;
  * Reads one PNG file as a network input: greyscale, resized to `width × height`, row by row,
  * values from 0 (black) to 1 (white), or the reverse with `invert`.
  *
- * Colour becomes grey by its luma (`0.299 R + 0.587 G + 0.114 B`); transparent pixels are
- * laid over white, as a page shows them. The image is stretched to the size (its aspect ratio
+ * Colour becomes grey by its luma (`0.299 R + 0.587 G + 0.114 B`); transparent pixels (an
+ * alpha channel, or a palette's transparency) are laid over white, as a page shows them; the
+ * single transparent colour a grey or RGB image may name is not applied. The image is stretched to the size (its aspect ratio
  * is not kept) by averaging the pixels each new pixel covers.
  *
  * @param path The file (a path or a file URL).
