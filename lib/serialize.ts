@@ -6,6 +6,7 @@
  * @module
  */
 
+import { toPath, writeFileAtomic } from "./_file.ts";
 import { typeName } from "./_util.ts";
 import { Network } from "./network.ts";
 
@@ -13,19 +14,6 @@ import { Network } from "./network.ts";
 export interface LoadNetworkOptions {
   /** Largest file to read, in bytes; default 256 MiB (a `[784, 100, 10]` network is ~2 MB). */
   maxBytes?: number;
-}
-
-function toPath(path: string | URL, where: string): string {
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") {
-      throw new TypeError(`${where}: ${path.href} is not a file URL, expected a path or file URL`);
-    }
-    return decodeURIComponent(path.pathname);
-  }
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(`${where}: path is ${typeName(path)}, expected a path or file URL`);
-  }
-  return path;
 }
 
 /**
@@ -57,23 +45,7 @@ export async function saveNetwork(net: Network, path: string | URL): Promise<voi
     throw new TypeError(`${where}: expected a Network, got ${typeName(net)}`);
   }
   const target = toPath(path, where);
-  const bytes = new TextEncoder().encode(JSON.stringify(net));
-  // Same directory as the target, so that the rename cannot cross file systems.
-  const tmp = `${target}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      let off = 0;
-      while (off < bytes.length) off += await file.write(bytes.subarray(off));
-      await file.syncData();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, target);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomic(target, new TextEncoder().encode(JSON.stringify(net)));
 }
 
 /**

@@ -27,3 +27,6 @@ export * from "../dataset.ts";
 export * from "./idx.ts";
 export * from "./mnist.ts";
 export * from "./toy.ts";
+export * from "./csv.ts";
+export * from "./prepare.ts";
+export * from "./png_folder.ts";
