@@ -139,7 +139,9 @@ export function table(
       x.push(at);
       at += (w + GAP) * CHAR;
     }
-    const width = Math.ceil(at - GAP * CHAR + 8);
+    // Bold characters are about a tenth wider than regular ones.
+    const titleWidth = title === undefined ? 0 : 16 + 1.1 * title.length * CHAR;
+    const width = Math.ceil(Math.max(at - GAP * CHAR + 8, titleWidth));
     const top = title === undefined ? 0 : LINE;
     const height = top + LINE * (body.length + 1) + 8;
     const cells = (row: readonly string[], y: number, weight: string) =>

@@ -37,6 +37,15 @@ Deno.test("table() gives HTML, SVG and aligned text of the same rows", async (t)
     // count and share, header and empty cell included: 2 columns × 4 rows
     assert.equal(svg.split('text-anchor="end"').length - 1, 8);
   });
+  await t.step("SVG: wide enough for the widest row and for the title", async () => {
+    const svg = bundle["image/svg+xml"] as string;
+    const width = Number(svg.match(/width="(\d+)"/)![1]);
+    // 22 monospace characters of 0.6 × 13 px, and the 11-character bold title, fit.
+    assert.ok(width >= 22 * 0.6 * 13, `width ${width}`);
+    const long = table(["a"], [[1]], { title: "a title much longer than the only column" });
+    const longSvg = (await long.bundle())["image/svg+xml"] as string;
+    assert.ok(Number(longSvg.match(/width="(\d+)"/)![1]) >= 40 * 0.6 * 13);
+  });
   await t.step("the display method gives the same bundle", async () => {
     assert.equal(await fig[jupyterDisplay](), bundle);
   });
