@@ -4,6 +4,7 @@
  * @module
  */
 
+import { afterMacrotask } from "./_util.ts";
 import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
 
 /**
@@ -236,8 +237,10 @@ export class History {
   async [jupyterDisplay](): Promise<MimeBundle> {
     // Display code sits above the math, which never imports it: it loads only when a
     // notebook shows a history.
+    // A bundle ready at once may be filed under the next cell by Deno's kernel: see
+    // afterMacrotask.
     const { historyChart } = await import("./display/history_chart.ts");
-    return historyChart(this).bundle();
+    return afterMacrotask(historyChart(this).bundle());
   }
 }
 

@@ -26,6 +26,7 @@ import { selectKernels, wasmSupported } from "./_wasm_kernels.ts";
 import { activationByName, type ActivationName } from "./activations.ts";
 import type { Cost } from "./costs.ts";
 import type { Data, Example, Vector } from "./dataset.ts";
+import { afterMacrotask } from "./_util.ts";
 import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
 import type { History } from "./history.ts";
 import { initializerByName } from "./initializers.ts";
@@ -572,7 +573,9 @@ export class Network {
   async [jupyterDisplay](): Promise<MimeBundle> {
     // Display code sits above the math, which never imports it: it loads only when a
     // notebook shows a network.
+    // A bundle ready at once may be filed under the next cell by Deno's kernel: see
+    // afterMacrotask.
     const { networkSummary } = await import("./display/network_summary.ts");
-    return networkSummary(this).bundle();
+    return afterMacrotask(networkSummary(this).bundle());
   }
 }

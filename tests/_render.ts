@@ -167,3 +167,47 @@ export async function renderCharts(page: Page, charts: Chart[]): Promise<RenderR
   }
   return results;
 }
+
+/** Whether a vega-lite spec has a parameter bound to a range input (a slider). */
+export function hasSliders(spec: unknown): boolean {
+  const params = (spec as { params?: { bind?: { input?: string } }[] } | null)?.params;
+  return Array.isArray(params) && params.some((p) => p?.bind?.input === "range");
+}
+
+/**
+ * Runs in the page: draws a chart with sliders, moves each slider to another value (as a
+ * reader would: the input's value, then an `input` event) and tells whether the drawing
+ * changed each time, without the kernel.
+ */
+const MOVE_SLIDERS = `async (spec) => {
+  const target = document.createElement("div");
+  document.getElementById("charts").append(target);
+  const result = await vegaEmbed(target, spec, { renderer: "svg", actions: false });
+  await result.view.runAsync();
+  const moved = [];
+  for (const input of target.querySelectorAll("input[type=range]")) {
+    const before = target.querySelector("svg").innerHTML;
+    const min = Number(input.min), max = Number(input.max);
+    input.value = String(Number(input.value) === min ? max : min);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await result.view.runAsync();
+    moved.push({ name: input.name, redrawn: target.querySelector("svg").innerHTML !== before });
+  }
+  result.finalize();
+  return moved;
+}`;
+
+/**
+ * Moves every slider of a vega-lite chart in the page written by `writeRendererPage()` and
+ * reports, per slider, whether the chart was redrawn.
+ *
+ * @param page A Chromium page showing the renderer page.
+ * @param chart A vega-lite chart with sliders (see `hasSliders`).
+ * @returns One entry per slider: its input's name and whether the drawing changed.
+ */
+export function moveSliders(
+  page: Page,
+  chart: Chart,
+): Promise<{ name: string; redrawn: boolean }[]> {
+  return page.evaluate(`(${MOVE_SLIDERS})(${JSON.stringify(chart.spec)})`);
+}

@@ -15,7 +15,7 @@ import {
 } from "../bin/_jupyter.ts";
 import { chartLayerProblems, chartsOf, outputKindProblems } from "./_jupyter.ts";
 import { chromiumStatus, launchChromium, screenshotPath, toFileUrl } from "./_chromium.ts";
-import { renderCharts, writeRendererPage } from "./_render.ts";
+import { hasSliders, moveSliders, renderCharts, writeRendererPage } from "./_render.ts";
 import { requireTool, skipWithout } from "./_skip.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -100,6 +100,33 @@ for (const path of notebooks) {
             assert.deepEqual(failures, []);
             assert.deepEqual(page.errors, []);
             assert.deepEqual(page.warnings, []);
+          } finally {
+            await Deno.remove(dir, { recursive: true });
+          }
+        },
+      });
+
+      await t.step({
+        name: "every vega-lite slider redraws its chart in Chromium, without the kernel",
+        ignore: skipWithout(chromium),
+        async fn() {
+          requireTool(chromium);
+          const charts = chartsOf(notebook, file).filter((c) => hasSliders(c.spec));
+          if (charts.length === 0) return;
+          const dir = await Deno.makeTempDir({ prefix: "backprop_sliders_" });
+          await using browser = await launchChromium({ offline: true });
+          try {
+            await writeRendererPage(`${dir}/sliders.html`, file);
+            const page = await browser.newPage();
+            await page.goto(toFileUrl(`${dir}/sliders.html`));
+            const stuck: string[] = [];
+            for (const chart of charts) {
+              const moved = await moveSliders(page, chart);
+              if (moved.length === 0) stuck.push(`${chart.label}: no slider drawn`);
+              for (const m of moved) if (!m.redrawn) stuck.push(`${chart.label}: ${m.name}`);
+            }
+            assert.deepEqual(stuck, []);
+            assert.deepEqual(page.errors, []);
           } finally {
             await Deno.remove(dir, { recursive: true });
           }

@@ -6,6 +6,7 @@
  */
 
 import { type Displayable, jupyterDisplay, type MimeBundle } from "../displayable.ts";
+import { afterMacrotask } from "../_util.ts";
 import { VEGALITE_SCHEMA, vegaLiteToSvg } from "./_vega.ts";
 
 export type { ColorScheme } from "./_color.ts";
@@ -131,7 +132,9 @@ export class Figure implements Displayable {
   }
 
   /**
-   * The MIME bundle for Deno's Jupyter kernel, which calls this to show the figure.
+   * The MIME bundle for Deno's Jupyter kernel, which calls this to show the figure. It
+   * resolves after a macrotask even when the bundle is ready, so that the kernel files the
+   * output under the cell that made it.
    *
    * @returns A promise of the bundle.
    *
@@ -145,7 +148,9 @@ export class Figure implements Displayable {
    * ```
    */
   [jupyterDisplay](): Promise<MimeBundle> {
-    return this.bundle();
+    // Deno's kernel may file a result that resolves at once under the next cell: see
+    // afterMacrotask.
+    return afterMacrotask(this.bundle());
   }
 
   /**

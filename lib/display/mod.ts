@@ -38,3 +38,4 @@ export * from "./network_summary.ts";
 export * from "./progress_bar.ts";
 export * from "./live.ts";
 export * from "./report.ts";
+export * from "./table.ts";
