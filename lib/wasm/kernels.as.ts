@@ -1159,14 +1159,52 @@ const LEAKY_SLOPE: f64 = 0.01;
   const ow = w / pw;
   let o: usize = 0;
   if (ph == 2 && pw == 2) {
-    // The book's pool: the four inputs of each window read and compared without loops.
+    // The book's pool, in SIMD: which input wins is unpredictable, and V8 compiles a scalar
+    // float `select` to a branch (4× slower on a convolution's output than on a regular
+    // pattern), where compares and bitselects of vectors have none. A vector of windows at a
+    // time: the left and right inputs of each window split out by shuffles, the larger kept
+    // with its index (ties go to the first in row-major order, as in the TypeScript kernel).
     const rowB = <usize>w * S;
+    const L = 16 / <i32>S; // windows per vector
+    const owv = ow - ow % L;
     for (let plane = 0; plane < m * c; plane++) {
       const xo = plane * h * w;
       for (let i = 0; i < oh; i++) {
         let idx = xo + 2 * i * w;
         let p0 = x + <usize>idx * S;
-        for (let j = 0; j < ow; j++) {
+        let j = 0;
+        for (; j < owv; j += L) {
+          const t0 = v128.load(p0), t1 = v128.load(p0, 16);
+          const b0 = v128.load(p0 + rowB), b1 = v128.load(p0 + rowB, 16);
+          if (sizeof<T>() == 4) {
+            const base = i32x4.add(i32x4.splat(idx), i32x4(0, 2, 4, 6));
+            const tl = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), tr = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+            const bl = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), br = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+            const gt = f32x4.gt(tr, tl), gb = f32x4.gt(br, bl);
+            const top = v128.bitselect(tr, tl, gt), bottom = v128.bitselect(br, bl, gb);
+            const it = i32x4.sub(base, gt); // a true lane is −1: index + 1
+            const ib = i32x4.sub(i32x4.add(base, i32x4.splat(w)), gb);
+            const down = f32x4.gt(bottom, top);
+            v128.store(out + o * S, v128.bitselect(bottom, top, down));
+            v128.store(argmax + (o << 2), v128.bitselect(ib, it, down));
+          } else {
+            const base = i64x2.add(i64x2.splat(<i64>idx), i64x2(0, 2));
+            const tl = v128.shuffle<f64>(t0, t1, 0, 2), tr = v128.shuffle<f64>(t0, t1, 1, 3);
+            const bl = v128.shuffle<f64>(b0, b1, 0, 2), br = v128.shuffle<f64>(b0, b1, 1, 3);
+            const gt = f64x2.gt(tr, tl), gb = f64x2.gt(br, bl);
+            const top = v128.bitselect(tr, tl, gt), bottom = v128.bitselect(br, bl, gb);
+            const it = i64x2.sub(base, gt);
+            const ib = i64x2.sub(i64x2.add(base, i64x2.splat(<i64>w)), gb);
+            const down = f64x2.gt(bottom, top);
+            v128.store(out + o * S, v128.bitselect(bottom, top, down));
+            const win = v128.bitselect(ib, it, down);
+            v128.store64_lane(argmax + (o << 2), v128.shuffle<i32>(win, win, 0, 2, 0, 2), 0);
+          }
+          o += <usize>L;
+          idx += 2 * L;
+          p0 += <usize>(2 * L) * S;
+        }
+        for (; j < ow; j++) {
           const a = load<T>(p0), b = load<T>(p0 + S);
           const c0 = load<T>(p0 + rowB), d = load<T>(p0 + rowB + S);
           const ab = b > a, cd = d > c0;
