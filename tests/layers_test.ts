@@ -8,7 +8,7 @@ import {
   LayerStack,
   SoftmaxLayer,
 } from "../lib/_layers.ts";
-import { type Buf, jsKernels, type Kernels } from "../lib/_kernels.ts";
+import { type Buf, jsKernels, jsKernels32, type Kernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 import { Random } from "../lib/random.ts";
 
@@ -302,5 +302,58 @@ Deno.test("the stack's gradients agree across the float64 kernel sets to 1e-12",
   grads(js).forEach((g, j) => {
     const big = Math.max(...Array.from(g, Math.abs));
     g.forEach((v, i) => assert.ok(Math.abs(v - gw[j]![i]!) <= 1e-12 * big, `gradient ${j}[${i}]`));
+  });
+});
+
+Deno.test("float32 kernel sets give the float64 gradients within float32 rounding", async (t) => {
+  for (
+    const [set, k] of [["js float32", jsKernels32], [
+      "wasm float32",
+      wasmKernels("float32"),
+    ]] as const
+  ) {
+    await t.step(set, () => {
+      const rng = new Random(79), m = 5;
+      const layers = smallNetwork("tanh", rng);
+      const ref = new LayerStack(layers, jsKernels, m), ours = new LayerStack(layers, k, m);
+      const ys = fillInputs(ref, m, rng);
+      ours.x.set(ref.x);
+      ref.x.set(ours.x); // the inputs as float32 stored them
+      ours.buffers.forEach((b, i) => {
+        ref.buffers[i]!.w.set(b.w); // and the parameters
+        ref.buffers[i]!.b.set(b.b);
+      });
+      ref.backprop(m, ys);
+      ours.backprop(m, ys);
+      const g32 = grads(ours);
+      grads(ref).forEach((g, j) => {
+        const big = Math.max(...Array.from(g, Math.abs));
+        g.forEach((v, i) =>
+          assert.ok(
+            Math.abs(v - g32[j]![i]!) <= 1e-5 * big,
+            `gradient ${j}[${i}]: ${g32[j]![i]} vs ${v}`,
+          )
+        );
+      });
+    });
+  }
+});
+
+Deno.test("a stack runs batches smaller than it was built for", () => {
+  const rng = new Random(83);
+  const layers = smallNetwork("relu", rng);
+  const big = new LayerStack(layers, wasmKernels("float64"), 7),
+    small = new LayerStack(layers, jsKernels, 3);
+  const ys = fillInputs(small, 3, rng);
+  big.x.fill(NaN);
+  big.x.set(small.x);
+  const c1 = big.backprop(3, ys), c2 = small.backprop(3, ys);
+  assert.ok(Math.abs(c1 - c2) <= 1e-12 * c2);
+  const gs = grads(small);
+  grads(big).forEach((g, j) => {
+    const scale = Math.max(...Array.from(gs[j]!, Math.abs));
+    g.forEach((v, i) =>
+      assert.ok(Math.abs(v - gs[j]![i]!) <= 1e-12 * scale, `gradient ${j}[${i}]`)
+    );
   });
 });
