@@ -119,6 +119,114 @@ export interface Kernels {
   columnSums(m: number, n: number, d: Buf, out: Buf): void;
   /** `y[i] = beta · y[i] + alpha · x[i]` (the parameter update). */
   axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void;
+
+  // Convolutions and max-pooling. A batch of images is `m × C × H × W` (example, channel,
+  // row, column), filters are `F × C × KH × KW`; outputs of a valid convolution with stride 1
+  // are `m × F × OH × OW` with `OH = H − KH + 1`, `OW = W − KW + 1`. `work` is scratch of
+  // `convWorkLength(…)` elements from the same allocation (the products run on copies laid
+  // out for them, "im2col"); its contents on entry do not matter and on return are undefined.
+
+  /** `out[e, f, i, j] = bias[f] + Σ_{c,p,q} x[e, c, i + p, j + q] · filters[f, c, p, q]`. */
+  convForward(
+    m: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    kh: number,
+    kw: number,
+    x: Buf,
+    filters: Buf,
+    bias: Buf,
+    out: Buf,
+    work: Buf,
+  ): void;
+  /**
+   * The gradients of a convolution's filters and bias from its δ (`m × F × OH × OW`), summed
+   * over the batch: `gradFilters[f, c, p, q] = Σ_{e,i,j} δ[e, f, i, j] · x[e, c, i + p, j + q]`
+   * (a valid convolution of the input with δ), `gradBias[f] = Σ_{e,i,j} δ[e, f, i, j]`.
+   */
+  convBackwardFilters(
+    m: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    kh: number,
+    kw: number,
+    x: Buf,
+    delta: Buf,
+    gradFilters: Buf,
+    gradBias: Buf,
+    work: Buf,
+  ): void;
+  /**
+   * The error passed back through a convolution: `dx[e, c, y, z] = Σ_{f,p,q} δ[e, f, y − p,
+   * z − q] · filters[f, c, p, q]` over the indices inside δ (a full convolution of δ with the
+   * flipped filters), `m × C × H × W`.
+   */
+  convBackwardInput(
+    m: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    kh: number,
+    kw: number,
+    delta: Buf,
+    filters: Buf,
+    dx: Buf,
+    work: Buf,
+  ): void;
+  /**
+   * Max-pooling of `m·c` planes of `h × w` in non-overlapping `ph × pw` windows (stride = the
+   * pool; rows and columns beyond the last whole window are ignored): `out` is `m·c × ⌊h/ph⌋ ×
+   * ⌊w/pw⌋`, and `argmax[o]` is the index in `x` of output o's winner (the first maximum in
+   * row-major order within the window).
+   */
+  maxPoolForward(
+    m: number,
+    c: number,
+    h: number,
+    w: number,
+    ph: number,
+    pw: number,
+    x: Buf,
+    out: Buf,
+    argmax: Uint32Array,
+  ): void;
+  /**
+   * Max-pooling's backward pass: δ goes to each window's winner, every other input gets 0:
+   * `dx` (`m × c × h × w`) is zeroed, then `dx[argmax[o]] += delta[o]`.
+   */
+  maxPoolBackward(
+    m: number,
+    c: number,
+    h: number,
+    w: number,
+    ph: number,
+    pw: number,
+    delta: Buf,
+    argmax: Uint32Array,
+    dx: Buf,
+  ): void;
+}
+
+/**
+ * Elements of scratch that the convolution kernels need for a batch of m images (`work`):
+ * room for the input's patches (`C·KH·KW` rows of `m·OH·OW`) and δ or the output laid out by
+ * filter (`F` rows of `m·OH·OW`).
+ */
+export function convWorkLength(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  f: number,
+  kh: number,
+  kw: number,
+): number {
+  return (c * kh * kw + f) * m * (h - kh + 1) * (w - kw + 1);
 }
 
 function gemmNT(m: number, n: number, k: number, a: Buf, b: Buf, c: Buf): void {
@@ -326,6 +434,177 @@ function axpby(len: number, alpha: number, x: Buf, beta: number, y: Buf): void {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Convolutions and max-pooling. A convolution runs as products of the matrices above
+// ("im2col", as the WebAssembly kernels do; bench/conv_bench.ts measured it against direct
+// loops, docs/wasm.md): the patches of the input are copied into `col`, C·KH·KW rows of one
+// value per output position, so that the convolution is `filters[F × C·KH·KW] · col`.
+
+/**
+ * The patches of m images: `col[(c·KH + p)·KW + q, e·OH·OW + i·OW + j] = x[e, c, i + p, j + q]`,
+ * or with `back` the reverse, `x[e, c, i + p, j + q] += col[…]` (col2im; x zeroed first).
+ */
+function im2col(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  x: Buf,
+  xo: number,
+  col: Buf,
+  back: boolean,
+): void {
+  const oh = h - kh + 1, ow = w - kw + 1;
+  if (back) x.fill(0, xo, xo + m * c * h * w);
+  let pc = 0;
+  for (let ci = 0; ci < c; ci++) {
+    for (let p = 0; p < kh; p++) {
+      for (let q = 0; q < kw; q++) {
+        for (let e = 0; e < m; e++) {
+          let px = xo + ((e * c + ci) * h + p) * w + q;
+          for (let i = 0; i < oh; i++) {
+            if (back) { for (let j = 0; j < ow; j++) x[px + j] = x[px + j]! + col[pc + j]!; }
+            else for (let j = 0; j < ow; j++) col[pc + j] = x[px + j]!;
+            px += w;
+            pc += ow;
+          }
+        }
+      }
+    }
+  }
+}
+
+function convForward(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  f: number,
+  kh: number,
+  kw: number,
+  x: Buf,
+  filters: Buf,
+  bias: Buf,
+  out: Buf,
+  work: Buf,
+): void {
+  // One example at a time: out_e[F × OH·OW] = filters · col_e, then the bias.
+  const pos = (h - kh + 1) * (w - kw + 1), K = c * kh * kw;
+  for (let e = 0; e < m; e++) {
+    im2col(1, c, h, w, kh, kw, x, e * c * h * w, work, false);
+    const oe = out.subarray(e * f * pos, (e + 1) * f * pos);
+    gemmNN(f, pos, K, filters, work, oe);
+    for (let fi = 0; fi < f; fi++) {
+      const b = bias[fi]!;
+      for (let i = fi * pos; i < (fi + 1) * pos; i++) oe[i] = oe[i]! + b;
+    }
+  }
+}
+
+function convBackwardFilters(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  f: number,
+  kh: number,
+  kw: number,
+  x: Buf,
+  delta: Buf,
+  gradFilters: Buf,
+  gradBias: Buf,
+  work: Buf,
+): void {
+  // The whole batch in one product: gradFilters = δ · colᵀ with δ laid out by filter (F rows
+  // of m·OH·OW), so that the sum over the examples is part of each dot product.
+  const pos = (h - kh + 1) * (w - kw + 1), K = c * kh * kw, n = m * pos;
+  const col = work.subarray(0, K * n), d = work.subarray(K * n, (K + f) * n);
+  im2col(m, c, h, w, kh, kw, x, 0, col, false);
+  for (let e = 0; e < m; e++) {
+    for (let fi = 0; fi < f; fi++) {
+      d.set(delta.subarray((e * f + fi) * pos, (e * f + fi + 1) * pos), fi * n + e * pos);
+    }
+  }
+  gemmNT(f, K, n, d, col, gradFilters);
+  for (let fi = 0; fi < f; fi++) {
+    let sum = 0;
+    for (let i = fi * n; i < (fi + 1) * n; i++) sum += d[i]!;
+    gradBias[fi] = sum;
+  }
+}
+
+function convBackwardInput(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  f: number,
+  kh: number,
+  kw: number,
+  delta: Buf,
+  filters: Buf,
+  dx: Buf,
+  work: Buf,
+): void {
+  // One example at a time: dcol = filtersᵀ · δ_e (δ_e is F × OH·OW), each patch added back.
+  const pos = (h - kh + 1) * (w - kw + 1), K = c * kh * kw;
+  for (let e = 0; e < m; e++) {
+    gemmTN(K, pos, f, filters, delta.subarray(e * f * pos, (e + 1) * f * pos), work);
+    im2col(1, c, h, w, kh, kw, dx, e * c * h * w, work, true);
+  }
+}
+
+function maxPoolForward(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  ph: number,
+  pw: number,
+  x: Buf,
+  out: Buf,
+  argmax: Uint32Array,
+): void {
+  const oh = Math.floor(h / ph), ow = Math.floor(w / pw);
+  for (let plane = 0; plane < m * c; plane++) {
+    const xo = plane * h * w, oo = plane * oh * ow;
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let best = xo + i * ph * w + j * pw, bv = x[best]!;
+        for (let p = 0; p < ph; p++) {
+          const r = xo + (i * ph + p) * w + j * pw;
+          for (let q = 0; q < pw; q++) {
+            if (x[r + q]! > bv) {
+              bv = x[r + q]!;
+              best = r + q;
+            }
+          }
+        }
+        out[oo + i * ow + j] = bv;
+        argmax[oo + i * ow + j] = best;
+      }
+    }
+  }
+}
+
+function maxPoolBackward(
+  m: number,
+  c: number,
+  h: number,
+  w: number,
+  ph: number,
+  pw: number,
+  delta: Buf,
+  argmax: Uint32Array,
+  dx: Buf,
+): void {
+  const len = m * c * Math.floor(h / ph) * Math.floor(w / pw);
+  dx.fill(0, 0, m * c * h * w);
+  for (let o = 0; o < len; o++) dx[argmax[o]!] = dx[argmax[o]!]! + delta[o]!;
+}
+
 /** The TypeScript kernels: the reference implementation and the fallback. */
 export const jsKernels: Kernels = {
   name: "js",
@@ -349,6 +628,11 @@ export const jsKernels: Kernels = {
   sub,
   columnSums,
   axpby,
+  convForward,
+  convBackwardFilters,
+  convBackwardInput,
+  maxPoolForward,
+  maxPoolBackward,
 };
 
 /**

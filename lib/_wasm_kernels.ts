@@ -44,6 +44,11 @@ interface Entry {
   sub: Fn;
   columnSums: Fn;
   axpby: Fn;
+  convForward: Fn;
+  convBackwardFilters: Fn;
+  convBackwardInput: Fn;
+  maxPoolForward: Fn;
+  maxPoolBackward: Fn;
 }
 
 const NAMES = [
@@ -58,6 +63,11 @@ const NAMES = [
   "sub",
   "columnSums",
   "axpby",
+  "convForward",
+  "convBackwardFilters",
+  "convBackwardInput",
+  "maxPoolForward",
+  "maxPoolBackward",
 ] as const;
 
 let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
@@ -265,6 +275,34 @@ function makeKernels(dtype: Dtype): Kernels {
     axpby(len, alpha, x, beta, y) {
       const e = entryOf("axpby", y);
       e.axpby(len, alpha, at("axpby", e, x), beta, y.byteOffset);
+    },
+    convForward(m, c, h, w, f, kh, kw, x, filters, bias, out, work) {
+      const k = "convForward";
+      const e = entryOf(k, x);
+      const args = [at(k, e, filters), at(k, e, bias), at(k, e, out), at(k, e, work)] as const;
+      e.convForward(m, c, h, w, f, kh, kw, x.byteOffset, ...args);
+    },
+    convBackwardFilters(m, c, h, w, f, kh, kw, x, delta, gradFilters, gradBias, work) {
+      const k = "convBackwardFilters";
+      const e = entryOf(k, x);
+      const args = [at(k, e, delta), at(k, e, gradFilters), at(k, e, gradBias), at(k, e, work)];
+      e.convBackwardFilters(m, c, h, w, f, kh, kw, x.byteOffset, ...args);
+    },
+    convBackwardInput(m, c, h, w, f, kh, kw, delta, filters, dx, work) {
+      const k = "convBackwardInput";
+      const e = entryOf(k, delta);
+      const args = [at(k, e, filters), at(k, e, dx), at(k, e, work)];
+      e.convBackwardInput(m, c, h, w, f, kh, kw, delta.byteOffset, ...args);
+    },
+    maxPoolForward(m, c, h, w, ph, pw, x, out, argmax) {
+      const k = "maxPoolForward";
+      const e = entryOf(k, x);
+      e.maxPoolForward(m, c, h, w, ph, pw, x.byteOffset, at(k, e, out), at(k, e, argmax));
+    },
+    maxPoolBackward(m, c, h, w, ph, pw, delta, argmax, dx) {
+      const k = "maxPoolBackward";
+      const e = entryOf(k, delta);
+      e.maxPoolBackward(m, c, h, w, ph, pw, delta.byteOffset, at(k, e, argmax), at(k, e, dx));
     },
   };
 }

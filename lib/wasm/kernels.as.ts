@@ -958,6 +958,306 @@ const LEAKY_SLOPE: f64 = 0.01;
 }
 
 // ---------------------------------------------------------------------------------------
+// Convolutions (valid, stride 1) and max-pooling, batched over m images of C × H × W.
+// A convolution is turned into products of the kernels above ("im2col"): the input's
+// patches are copied into `col` (C·KH·KW rows, one column per output position), so that the
+// convolution is `filters[F × C·KH·KW] · col` and its backward passes are products with the
+// same matrices. The copies are small next to the products (a convolution 40×20×5×5 on
+// 12×12 copies 500 values per 40·500 multiply-adds). bench/conv_bench.ts measured it against
+// direct loops with the SIMD lanes along the output rows: 2–5× faster (docs/wasm.md).
+
+/** `dst[0..len) = src[0..len)`, a vector at a time. */
+@inline function copyRow<T>(src: usize, dst: usize, len: i32): void {
+  const S = sizeof<T>();
+  const end = <usize>len * S;
+  const vend = end & ~15;
+  let t: usize = 0;
+  for (; t < vend; t += 16) v128.store(dst + t, v128.load(src + t));
+  for (; t < end; t += S) store<T>(dst + t, load<T>(src + t));
+}
+
+/** `dst[0..len) += src[0..len)`. */
+@inline function addRow<T>(src: usize, dst: usize, len: i32): void {
+  const S = sizeof<T>();
+  const end = <usize>len * S;
+  const vend = end & ~15;
+  let t: usize = 0;
+  for (; t < vend; t += 16) v128.store(dst + t, v128.add<T>(v128.load(dst + t), v128.load(src + t)));
+  for (; t < end; t += S) store<T>(dst + t, load<T>(dst + t) + load<T>(src + t));
+}
+
+/** `dst[0..len) = src[0..len) + v`. */
+@inline function copyRowPlus<T>(src: usize, dst: usize, len: i32, v: T): void {
+  const S = sizeof<T>();
+  const end = <usize>len * S;
+  const vend = end & ~15;
+  const vv = v128.splat<T>(v);
+  let t: usize = 0;
+  for (; t < vend; t += 16) v128.store(dst + t, v128.add<T>(v128.load(src + t), vv));
+  for (; t < end; t += S) store<T>(dst + t, load<T>(src + t) + v);
+}
+
+/** `Σ src[0..len)`. */
+@inline function rowSum<T>(src: usize, len: i32): T {
+  const S = sizeof<T>();
+  const end = <usize>len * S;
+  const vend = end & ~15;
+  let x = v128.splat<T>(<T>0);
+  let t: usize = 0;
+  for (; t < vend; t += 16) x = v128.add<T>(x, v128.load(src + t));
+  let sum = hsum<T>(x);
+  for (; t < end; t += S) sum += load<T>(src + t);
+  return sum;
+}
+
+/** `dst[0..len) = 0`. */
+@inline function zeroRow<T>(dst: usize, len: i32): void {
+  const S = sizeof<T>();
+  const end = <usize>len * S;
+  const vend = end & ~15;
+  const z = v128.splat<T>(<T>0);
+  let t: usize = 0;
+  for (; t < vend; t += 16) v128.store(dst + t, z);
+  for (; t < end; t += S) store<T>(dst + t, <T>0);
+}
+
+/**
+ * The batch's patches: `col[(c·KH + p)·KW + q, e·OH·OW + i·OW + j] = x[e, c, i + p, j + q]`,
+ * or with `back` the reverse, `x[e, c, i + p, j + q] += col[…]` (col2im; x zeroed first).
+ */
+@inline function im2col<T>(
+  m: i32, c: i32, h: i32, w: i32, kh: i32, kw: i32, x: usize, col: usize, back: bool,
+): void {
+  const S = sizeof<T>();
+  const oh = h - kh + 1;
+  const ow = w - kw + 1;
+  const rowB = <usize>w * S;
+  const owB = <usize>ow * S;
+  const plane = <usize>h * rowB;
+  const image = <usize>c * plane;
+  if (back) zeroRow<T>(x, m * c * h * w);
+  let pc = col;
+  for (let ci = 0; ci < c; ci++) {
+    for (let p = 0; p < kh; p++) {
+      for (let q = 0; q < kw; q++) {
+        const from = x + <usize>ci * plane + <usize>p * rowB + <usize>q * S;
+        for (let e = 0; e < m; e++) {
+          let px = from + <usize>e * image;
+          for (let i = 0; i < oh; i++) {
+            if (back) addRow<T>(pc, px, ow);
+            else copyRow<T>(px, pc, ow);
+            px += rowB;
+            pc += owB;
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function callGemmNN<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  if (sizeof<T>() == 8) gemmNN64(m, n, k, a, b, c);
+  else gemmNN32(m, n, k, a, b, c);
+}
+
+@inline function callGemmNT<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  if (sizeof<T>() == 8) gemmNT64(m, n, k, a, b, c);
+  else gemmNT32(m, n, k, a, b, c);
+}
+
+@inline function callGemmTN<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  if (sizeof<T>() == 8) gemmTN64(m, n, k, a, b, c);
+  else gemmTN32(m, n, k, a, b, c);
+}
+
+/** δ (m × F × pos) laid out by filter: `dst[f, e·pos + i] = src[e, f, i]`. */
+@inline function byFilter<T>(m: i32, f: i32, pos: i32, src: usize, dst: usize): void {
+  const S = sizeof<T>();
+  const posB = <usize>pos * S;
+  const n = <usize>m * posB;
+  let ps = src;
+  for (let e = 0; e < m; e++) {
+    for (let fi = 0; fi < f; fi++) {
+      copyRow<T>(ps, dst + <usize>fi * n + <usize>e * posB, pos);
+      ps += posB;
+    }
+  }
+}
+
+/**
+ * Valid convolution, stride 1: `out[e, f, i, j] = bias[f] + Σ x[e, c, i + p, j + q] ·
+ * filters[f, c, p, q]`, one example at a time as `filters · col` (gemmNN, F × OH·OW, straight
+ * into the example's output), then the bias added. (One product over the whole batch, F ×
+ * m·OH·OW, was slower in float64 on the second layer: its patches, 2.5 MB, leave the cache.)
+ */
+@inline function convForward<T>(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, filters: usize, bias: usize, out: usize, work: usize,
+): void {
+  const S = sizeof<T>();
+  const pos = (h - kh + 1) * (w - kw + 1);
+  const K = c * kh * kw;
+  const posB = <usize>pos * S;
+  const image = <usize>(c * h * w) * S;
+  for (let e = 0; e < m; e++) {
+    const oe = out + <usize>e * <usize>f * posB;
+    im2col<T>(1, c, h, w, kh, kw, x + <usize>e * image, work, false);
+    callGemmNN<T>(f, pos, K, filters, work, oe);
+    for (let fi = 0; fi < f; fi++) {
+      const o = oe + <usize>fi * posB;
+      copyRowPlus<T>(o, o, pos, load<T>(bias + <usize>fi * S));
+    }
+  }
+}
+
+/**
+ * `gradFilters = δ · colᵀ` (gemmNT, F × C·KH·KW, dot products of length m·OH·OW: the sum
+ * over the batch is part of the product) and `gradBias[f] = Σ δ[·, f, ·]`.
+ */
+@inline function convBackwardFilters<T>(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, gradFilters: usize, gradBias: usize, work: usize,
+): void {
+  const S = sizeof<T>();
+  const pos = (h - kh + 1) * (w - kw + 1);
+  const K = c * kh * kw;
+  const n = m * pos;
+  const col = work;
+  const d = work + <usize>K * <usize>n * S;
+  im2col<T>(m, c, h, w, kh, kw, x, col, false);
+  byFilter<T>(m, f, pos, delta, d);
+  callGemmNT<T>(f, K, n, d, col, gradFilters);
+  for (let fi = 0; fi < f; fi++) {
+    store<T>(gradBias + <usize>fi * S, rowSum<T>(d + <usize>fi * <usize>n * S, n));
+  }
+}
+
+/**
+ * `dcol = filtersᵀ · δ` (gemmTN, C·KH·KW × OH·OW) one example at a time (δ of one example is
+ * already F × OH·OW), then each patch added back into dx (col2im).
+ */
+@inline function convBackwardInput<T>(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  delta: usize, filters: usize, dx: usize, work: usize,
+): void {
+  const S = sizeof<T>();
+  const pos = (h - kh + 1) * (w - kw + 1);
+  const K = c * kh * kw;
+  const image = <usize>(c * h * w) * S;
+  for (let e = 0; e < m; e++) {
+    callGemmTN<T>(K, pos, f, filters, delta + <usize>e * <usize>(f * pos) * S, work);
+    im2col<T>(1, c, h, w, kh, kw, dx + <usize>e * image, work, true);
+  }
+}
+
+/** Max over each ph × pw window of m·c planes of h × w; `argmax` gets the winner's index. */
+@inline function maxPoolForward<T>(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, x: usize, out: usize, argmax: usize,
+): void {
+  const S = sizeof<T>();
+  const oh = h / ph;
+  const ow = w / pw;
+  let o: usize = 0;
+  if (ph == 2 && pw == 2) {
+    // The book's pool, in SIMD: which input wins is unpredictable, and V8 compiles a scalar
+    // float `select` to a branch (4× slower on a convolution's output than on a regular
+    // pattern), where compares and bitselects of vectors have none. A vector of windows at a
+    // time: the left and right inputs of each window split out by shuffles, the larger kept
+    // with its index (ties go to the first in row-major order, as in the TypeScript kernel).
+    const rowB = <usize>w * S;
+    const L = 16 / <i32>S; // windows per vector
+    const owv = ow - ow % L;
+    for (let plane = 0; plane < m * c; plane++) {
+      const xo = plane * h * w;
+      for (let i = 0; i < oh; i++) {
+        let idx = xo + 2 * i * w;
+        let p0 = x + <usize>idx * S;
+        let j = 0;
+        for (; j < owv; j += L) {
+          const t0 = v128.load(p0), t1 = v128.load(p0, 16);
+          const b0 = v128.load(p0 + rowB), b1 = v128.load(p0 + rowB, 16);
+          if (sizeof<T>() == 4) {
+            const base = i32x4.add(i32x4.splat(idx), i32x4(0, 2, 4, 6));
+            const tl = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), tr = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+            const bl = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), br = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+            const gt = f32x4.gt(tr, tl), gb = f32x4.gt(br, bl);
+            const top = v128.bitselect(tr, tl, gt), bottom = v128.bitselect(br, bl, gb);
+            const it = i32x4.sub(base, gt); // a true lane is −1: index + 1
+            const ib = i32x4.sub(i32x4.add(base, i32x4.splat(w)), gb);
+            const down = f32x4.gt(bottom, top);
+            v128.store(out + o * S, v128.bitselect(bottom, top, down));
+            v128.store(argmax + (o << 2), v128.bitselect(ib, it, down));
+          } else {
+            const base = i64x2.add(i64x2.splat(<i64>idx), i64x2(0, 2));
+            const tl = v128.shuffle<f64>(t0, t1, 0, 2), tr = v128.shuffle<f64>(t0, t1, 1, 3);
+            const bl = v128.shuffle<f64>(b0, b1, 0, 2), br = v128.shuffle<f64>(b0, b1, 1, 3);
+            const gt = f64x2.gt(tr, tl), gb = f64x2.gt(br, bl);
+            const top = v128.bitselect(tr, tl, gt), bottom = v128.bitselect(br, bl, gb);
+            const it = i64x2.sub(base, gt);
+            const ib = i64x2.sub(i64x2.add(base, i64x2.splat(<i64>w)), gb);
+            const down = f64x2.gt(bottom, top);
+            v128.store(out + o * S, v128.bitselect(bottom, top, down));
+            const win = v128.bitselect(ib, it, down);
+            v128.store64_lane(argmax + (o << 2), v128.shuffle<i32>(win, win, 0, 2, 0, 2), 0);
+          }
+          o += <usize>L;
+          idx += 2 * L;
+          p0 += <usize>(2 * L) * S;
+        }
+        for (; j < ow; j++) {
+          const a = load<T>(p0), b = load<T>(p0 + S);
+          const c0 = load<T>(p0 + rowB), d = load<T>(p0 + rowB + S);
+          const ab = b > a, cd = d > c0;
+          const top = select<T>(b, a, ab), bottom = select<T>(d, c0, cd);
+          const down = bottom > top;
+          const it = select<i32>(idx + 1, idx, ab), ib = select<i32>(idx + w + 1, idx + w, cd);
+          store<T>(out + o * S, select<T>(bottom, top, down));
+          store<u32>(argmax + (o << 2), select<i32>(ib, it, down));
+          o++;
+          idx += 2;
+          p0 += 2 * S;
+        }
+      }
+    }
+    return;
+  }
+  for (let plane = 0; plane < m * c; plane++) {
+    const xo = plane * h * w;
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let best = xo + i * ph * w + j * pw;
+        let bv = load<T>(x + <usize>best * S);
+        for (let p = 0; p < ph; p++) {
+          const r = xo + (i * ph + p) * w + j * pw;
+          for (let q = 0; q < pw; q++) {
+            const v = load<T>(x + <usize>(r + q) * S);
+            const win = v > bv; // branch-free: which input wins is unpredictable
+            bv = select<T>(v, bv, win);
+            best = select<i32>(r + q, best, win);
+          }
+        }
+        store<T>(out + o * S, bv);
+        store<u32>(argmax + (o << 2), best);
+        o++;
+      }
+    }
+  }
+}
+
+/** `dx = 0`, then `dx[argmax[o]] += delta[o]`: δ goes to each window's winner. */
+@inline function maxPoolBackward<T>(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, delta: usize, argmax: usize, dx: usize,
+): void {
+  const S = sizeof<T>();
+  const len = <usize>(m * c * (h / ph) * (w / pw));
+  zeroRow<T>(dx, m * c * h * w);
+  for (let o: usize = 0; o < len; o++) {
+    const p = dx + <usize>load<u32>(argmax + (o << 2)) * S;
+    store<T>(p, load<T>(p) + load<T>(delta + o * S));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Exports: one float64 and one float32 entry per kernel. Pointers are byte offsets.
 
 /** First byte the host may use for its buffers (after this module's static data). */
@@ -1046,4 +1346,60 @@ export function gatherBytes32(
   m: i32, n: i32, src: usize, order: usize, start: i32, scale: f64, x: usize,
 ): void {
   gatherBytes<f32>(m, n, src, order, start, scale, x);
+}
+export function convForward64(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, filters: usize, bias: usize, out: usize, work: usize,
+): void {
+  convForward<f64>(m, c, h, w, f, kh, kw, x, filters, bias, out, work);
+}
+export function convBackwardFilters64(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, gradFilters: usize, gradBias: usize, work: usize,
+): void {
+  convBackwardFilters<f64>(m, c, h, w, f, kh, kw, x, delta, gradFilters, gradBias, work);
+}
+export function convBackwardInput64(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  delta: usize, filters: usize, dx: usize, work: usize,
+): void {
+  convBackwardInput<f64>(m, c, h, w, f, kh, kw, delta, filters, dx, work);
+}
+export function maxPoolForward64(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, x: usize, out: usize, argmax: usize,
+): void {
+  maxPoolForward<f64>(m, c, h, w, ph, pw, x, out, argmax);
+}
+export function maxPoolBackward64(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, delta: usize, argmax: usize, dx: usize,
+): void {
+  maxPoolBackward<f64>(m, c, h, w, ph, pw, delta, argmax, dx);
+}
+export function convForward32(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, filters: usize, bias: usize, out: usize, work: usize,
+): void {
+  convForward<f32>(m, c, h, w, f, kh, kw, x, filters, bias, out, work);
+}
+export function convBackwardFilters32(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, gradFilters: usize, gradBias: usize, work: usize,
+): void {
+  convBackwardFilters<f32>(m, c, h, w, f, kh, kw, x, delta, gradFilters, gradBias, work);
+}
+export function convBackwardInput32(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  delta: usize, filters: usize, dx: usize, work: usize,
+): void {
+  convBackwardInput<f32>(m, c, h, w, f, kh, kw, delta, filters, dx, work);
+}
+export function maxPoolForward32(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, x: usize, out: usize, argmax: usize,
+): void {
+  maxPoolForward<f32>(m, c, h, w, ph, pw, x, out, argmax);
+}
+export function maxPoolBackward32(
+  m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, delta: usize, argmax: usize, dx: usize,
+): void {
+  maxPoolBackward<f32>(m, c, h, w, ph, pw, delta, argmax, dx);
 }
