@@ -30,3 +30,4 @@ export * from "./toy.ts";
 export * from "./csv.ts";
 export * from "./prepare.ts";
 export * from "./png_folder.ts";
+export * from "./expand_mnist.ts";
