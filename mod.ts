@@ -48,3 +48,4 @@ export * from "./lib/display/network_summary.ts";
 export * from "./lib/display/progress_bar.ts";
 export * from "./lib/display/live.ts";
 export * from "./lib/display/report.ts";
+export * from "./lib/display/replay.ts";
