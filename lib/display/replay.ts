@@ -49,7 +49,10 @@ export interface TrainingReplayOptions {
     /** The layer whose incoming weights to draw, from 1; default the output layer. */
     layer?: number;
   };
-  /** Chart the history (cost and accuracy per epoch) up to each snapshot; default `true`. */
+  /**
+   * Chart the history (cost and accuracy per epoch) up to each snapshot; default `true`.
+   * Long runs are thinned to about 150 epochs per line, the snapshots' epochs among them.
+   */
   history?: boolean;
   /** Take a snapshot every this many epochs (`onEpoch` calls); default 1. */
   every?: number;
@@ -593,7 +596,11 @@ function historySpec(
   current: string,
 ): Record<string, unknown> {
   const points: { trained: number; metric: string; set: string; value: number }[] = [];
-  for (const { trained, entry } of logged) {
+  // At most about 150 points per line (and every snapshot's epoch), to keep the spec small.
+  const stride = Math.ceil(logged.length / 150);
+  const shown = new Set(epochs);
+  for (const [i, { trained, entry }] of logged.entries()) {
+    if ((i + 1) % stride !== 0 && !shown.has(trained) && i !== logged.length - 1) continue;
     const add = (metric: string, set: string, v: number | undefined) => {
       if (v !== undefined && Number.isFinite(v)) {
         points.push({ trained, metric, set, value: round(v) });

@@ -206,3 +206,16 @@ Deno.test("TrainingReplay checks its options before recording", async (t) => {
     });
   });
 });
+
+Deno.test("TrainingReplay thins a long history and keeps the snapshots' epochs", async () => {
+  const net = new Network([2, 2], { seed: 1 });
+  const replay = new TrainingReplay(net, { heatmap: {}, every: 7 });
+  for (let i = 0; i < 1000; i++) replay.onEpoch({ epoch: i, runningCost: 1 / (i + 1), seconds: 0 });
+  const spec = (await replay.bundle())[VL] as Json;
+  const history = spec.vconcat[1].hconcat[1];
+  const points = history.vconcat[0].layer[0].data.values as { trained: number }[];
+  const trained = new Set(points.map((p) => p.trained));
+  assert.ok(points.length < 300, `${points.length} points`);
+  for (let e = 7; e <= 1000; e += 7) assert.ok(trained.has(e), `epoch ${e} is kept`);
+  assert.ok(trained.has(1000));
+});
