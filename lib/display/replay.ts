@@ -651,6 +651,7 @@ function historySpec(
               type: "nominal",
               title: "data",
               scale: { domain: sets, range: sets.map((_, i) => SERIES_COLORS[i % 5]) },
+              legend: { labelLimit: 200 },
             },
             tooltip: [
               { field: "trained", type: "quantitative", title: "epochs trained" },
