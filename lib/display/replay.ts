@@ -665,7 +665,7 @@ function historySpec(
           transform: [{ filter: `datum.trained == (${current})` }],
           mark: { type: "rule", color: "#888888", strokeDash: [3, 3] },
           encoding: {
-            x: { field: "trained", type: "quantitative", scale: { domain: xDomain } },
+            x: { field: "trained", type: "quantitative", scale: { domain: xDomain, nice: false } },
           },
         },
       ],
