@@ -107,7 +107,7 @@ const SERIES_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2"];
 export class TrainingReplay implements Displayable {
   /** The network recorded. */
   readonly net: Network;
-  readonly #options: TrainingReplayOptions;
+  readonly #title: string | undefined;
   readonly #snapshots: Snapshot[] = [];
   readonly #logged: Logged[] = [];
   readonly #every: number;
@@ -211,7 +211,7 @@ export class TrainingReplay implements Displayable {
     }
     this.#every = positiveInt(o.every, "every", 1, where);
     this.#history = o.history ?? true;
-    this.#options = o;
+    this.#title = o.title;
     this.net = net;
   }
 
@@ -353,7 +353,7 @@ export class TrainingReplay implements Displayable {
       panels.length > 0 ? ` (${panels.join(", ")})` : ""
     }; a slider steps through them, shown here after ${last.trained} epochs${
       acc === undefined ? "" : `, accuracy ${(100 * acc).toFixed(2)}%`
-    }${this.#options.title === undefined ? "" : ` (${this.#options.title})`}`;
+    }${this.#title === undefined ? "" : ` (${this.#title})`}`;
   }
 
   async #spec(
@@ -522,7 +522,7 @@ export class TrainingReplay implements Displayable {
     };
     return {
       vegaLite: {
-        ...titleOf(this.#options.title),
+        ...titleOf(this.#title),
         params: [param],
         vconcat: [caption, ...rows],
         resolve: independent,
