@@ -4,6 +4,11 @@ import * as vl from "vega-lite";
 import { type Matrix, Network, TrainingReplay, xor } from "../../mod.ts";
 import { count, decodePng, type Json, layers, pngFromDataUrl, VL } from "./_decode.ts";
 import { referenceClass } from "./_reference.ts";
+import { chromiumStatus, launchChromium, toFileUrl } from "../_chromium.ts";
+import { renderCharts, writeRendererPage } from "../_render.ts";
+import { requireTool, skipWithout } from "../_skip.ts";
+
+const chromium = await chromiumStatus();
 
 const data = xor(40, { seed: 3 });
 
@@ -218,4 +223,46 @@ Deno.test("TrainingReplay thins a long history and keeps the snapshots' epochs",
   assert.ok(points.length < 300, `${points.length} points`);
   for (let e = 7; e <= 1000; e += 7) assert.ok(trained.has(e), `epoch ${e} is kept`);
   assert.ok(trained.has(1000));
+});
+
+Deno.test({
+  name: "TrainingReplay's slider redraws the snapshot in Chromium, without the kernel",
+  ignore: skipWithout(chromium),
+  async fn() {
+    requireTool(chromium);
+    const { replay } = await recorded(2);
+    const spec = (await replay.bundle())[VL] as Json;
+    const dir = await Deno.makeTempDir({ prefix: "backprop_replay_" });
+    await using browser = await launchChromium({ offline: true });
+    try {
+      await writeRendererPage(`${dir}/replay.html`, "replay");
+      const page = await browser.newPage();
+      await page.goto(toFileUrl(`${dir}/replay.html`));
+      const [result] = await renderCharts(page, [{ label: "replay", mime: VL, spec }]);
+      assert.equal(result!.error, "");
+      const shown = () =>
+        page.evaluate<string[]>(
+          `[...document.querySelectorAll("svg image")].map((i) => i.getAttribute("href")).sort()`,
+        );
+      const regions = spec.vconcat[1].hconcat[0].layer[0].data.values as Json[];
+      assert.ok((await shown()).includes(regions[3].url), "the last snapshot first");
+      // Move the slider as a person would: set the range input and fire its input event.
+      await page.evaluate<boolean>(`(async () => {
+        const input = document.querySelector("input[type=range]");
+        input.value = "2";
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 300));
+        return true;
+      })()`);
+      const after = await shown();
+      assert.ok(after.includes(regions[1].url), "the snapshot after 2 epochs");
+      assert.ok(!after.includes(regions[3].url));
+      const caption = await page.evaluate<string>(`document.querySelector("svg").textContent`);
+      assert.match(caption, /after 2 epochs trained/);
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(page.warnings, []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
