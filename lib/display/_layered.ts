@@ -1,17 +1,9 @@
 // network3.py's layers and networks as the display layer reads them: by shape, as it
 // constructs none and reaches into no private state (see checkNetwork in _data.ts).
 
-import type { ConvPoolLayer, Layer } from "../_layers.ts";
+import type { ConvPoolLayer, Layer } from "../layers.ts";
+import type { Network3 } from "../network3.ts";
 import { typeName } from "../_util.ts";
-
-/**
- * What the display helpers use of a network of layers (network3's `Network`, `Network3`):
- * its layers, and every layer's activations for one input.
- */
-export interface LayeredNetwork {
-  readonly layers: readonly Layer[];
-  layerOutputs(x: ArrayLike<number>): Float64Array[];
-}
 
 const isShape = (v: unknown, n: number): v is readonly number[] =>
   Array.isArray(v) && v.length === n && v.every((x) => Number.isInteger(x) && x > 0);
@@ -28,9 +20,9 @@ export function isConvLayer(l: unknown): l is ConvPoolLayer {
     (c.w as Float64Array).length === f! * ch! * kh! * kw! && (c.b as Float64Array).length === f;
 }
 
-/** Whether `net` is a network of layers: an array of layers and `layerOutputs`. */
-export function isLayered(net: unknown): net is LayeredNetwork {
-  const n = net as Partial<LayeredNetwork>;
+/** Whether `net` is a network of layers (a `Network3`): an array of layers and `layerOutputs`. */
+export function isLayered(net: unknown): net is Network3 {
+  const n = net as Partial<Network3>;
   return net !== null && typeof net === "object" && Array.isArray(n.layers) &&
     typeof n.layerOutputs === "function";
 }

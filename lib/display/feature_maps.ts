@@ -5,13 +5,13 @@
  */
 
 import type { Vector } from "../dataset.ts";
+import type { Network3 } from "../network3.ts";
 import { checkOptions } from "../_validate.ts";
 import { typeName } from "../_util.ts";
 import { type ColorScheme, domainOf, round } from "./_color.ts";
 import { gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { matrixPng } from "./_image.ts";
 import { checkLayered, colorWords, isConvLayer } from "./_layered.ts";
-import type { Network3 } from "./_network3.ts";
 import { schemeOption, titleOf } from "./_options.ts";
 import { pngDataUrl } from "./_png.ts";
 import { Figure } from "./figure.ts";

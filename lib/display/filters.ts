@@ -4,14 +4,14 @@
  * @module
  */
 
-import type { ConvPoolLayer } from "../_layers.ts";
+import type { ConvPoolLayer } from "../layers.ts";
+import type { Network3 } from "../network3.ts";
 import { checkOptions } from "../_validate.ts";
 import { typeName } from "../_util.ts";
 import { type ColorScheme, domainOf, round } from "./_color.ts";
 import { gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { matrixPng } from "./_image.ts";
 import { checkLayered, colorWords, isConvLayer, isLayered, layerType } from "./_layered.ts";
-import type { Network3 } from "./_network3.ts";
 import { schemeOption } from "./_options.ts";
 import { pngDataUrl } from "./_png.ts";
 import { Figure } from "./figure.ts";
@@ -119,6 +119,22 @@ function sourceOf(from: ConvPoolLayer | Network3, layer: unknown, where: string)
  * assert.match(String(fig), /^Filters of a ConvPoolLayer 20×1×5×5: 20 filters, 5×5 weights each/);
  * const svg = (await fig.bundle())["image/svg+xml"] as string;
  * assert.equal(svg.match(/<image/g)?.length, 20);
+ * ```
+ *
+ * @example A network's second layer, numbered from 1
+ * ```ts
+ * import { ConvPoolLayer, filters, Network3, SoftmaxLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const net = new Network3([
+ *   new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], activation: "relu" }),
+ *   new ConvPoolLayer({ filterShape: [40, 20, 5, 5], imageShape: [20, 12, 12], activation: "relu" }),
+ *   new SoftmaxLayer({ nIn: 40 * 4 * 4, nOut: 10 }),
+ * ], { seed: 1 });
+ * const fig = filters(net, { layer: 2, limit: 2 });
+ * assert.match(String(fig), /^Filters of layer 2, ConvPoolLayer 40×20×5×5: 2 of 40 filters/);
+ * assert.match(String(fig), /each filter's 20 channels in a row/);
+ * assert.throws(() => filters(net, { layer: 3 }), /layer 3 is a SoftmaxLayer, expected a ConvPoolLayer/);
  * ```
  *
  * @example A second layer's filters, the mean of their 20 channels

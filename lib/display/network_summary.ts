@@ -7,10 +7,10 @@
  */
 
 import type { Network } from "../network.ts";
+import type { Network3 } from "../network3.ts";
 import { round } from "./_color.ts";
 import { checkNetwork } from "./_data.ts";
 import { checkLayered, isConvLayer, isLayered, layerType } from "./_layered.ts";
-import type { Network3 } from "./_network3.ts";
 import { escapeXml } from "./_options.ts";
 import { Figure } from "./figure.ts";
 import { table } from "./table.ts";
@@ -66,6 +66,31 @@ const HEAD = [
  * const fig = networkSummary(new Network([784, 30, 10], { seed: 1 }));
  * assert.match(String(fig), /^Network \[784, 30, 10\]: 23860 parameters, QuadraticCost/);
  * assert.match((await fig.bundle())["text/html"] as string, /<table/);
+ * ```
+ *
+ * @example The book's chapter-6 network
+ * ```ts
+ * import {
+ *   ConvPoolLayer,
+ *   FullyConnectedLayer,
+ *   Network3,
+ *   networkSummary,
+ *   SoftmaxLayer,
+ * } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const net = new Network3([
+ *   new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], activation: "relu" }),
+ *   new ConvPoolLayer({ filterShape: [40, 20, 5, 5], imageShape: [20, 12, 12], activation: "relu" }),
+ *   new FullyConnectedLayer({ nIn: 40 * 4 * 4, nOut: 100, activation: "relu" }),
+ *   new SoftmaxLayer({ nIn: 100, nOut: 10 }),
+ * ], { seed: 1 });
+ * const lines = String(networkSummary(net)).split("\n");
+ * assert.equal(
+ *   lines[0],
+ *   "Network3 1×28×28 → 20×12×12 → 40×4×4 → 100 → 10: 85670 parameters, LogLikelihoodCost",
+ * );
+ * assert.match(lines[3]!, /^1\s+ConvPoolLayer\s+20×12×12\s+relu\s+20×1×5×5\s+520$/);
  * ```
  */
 export function networkSummary(net: Network | Network3): Figure {

@@ -1,29 +1,7 @@
-// Networks of network3.py's layers for the display tests, and an independent reference for a
-// conv layer's output: direct loops over the definition, sharing no code with the kernels.
+// An independent reference for a conv layer's output in the display tests: direct loops over
+// the definition, sharing no code with the kernels.
 
-import { jsKernels } from "../../lib/_kernels.ts";
-import { type Layer, LayerStack } from "../../lib/_layers.ts";
-import type { ConvPoolLayer } from "../../lib/_layers.ts";
-
-/**
- * A network of `layers` with `layerOutputs` as network3's `Network` has it (the input, then
- * every layer's activations), by the layers' own forward passes through a LayerStack.
- */
-export function layeredNetwork(layers: Layer[]): {
-  layers: Layer[];
-  layerOutputs(x: ArrayLike<number>): Float64Array[];
-} {
-  const stack = new LayerStack(layers, jsKernels, 1);
-  return {
-    layers,
-    layerOutputs(x) {
-      stack.loadParameters();
-      stack.x.set(x);
-      stack.feedforward(1);
-      return [Float64Array.from(x), ...stack.buffers.map((b) => Float64Array.from(b.a))];
-    },
-  };
-}
+import type { ConvPoolLayer } from "../../mod.ts";
 
 const ACTIVATIONS: Record<string, (z: number) => number> = {
   sigmoid: (z) => 1 / (1 + Math.exp(-z)),

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../../lib/_layers.ts";
-import { Random } from "../../lib/random.ts";
-import { featureMaps } from "../../mod.ts";
+import {
+  ConvPoolLayer,
+  featureMaps,
+  FullyConnectedLayer,
+  Network3,
+  Random,
+  SoftmaxLayer,
+} from "../../mod.ts";
 import { count, decodePng, layers, pngFromDataUrl, vegaWarnings } from "./_decode.ts";
-import { layeredNetwork, referenceConv } from "./_layered.ts";
+import { referenceConv } from "./_layered.ts";
 
 type Tile = { url: string; map: number; min: number; max: number; x: number; y: number };
 
@@ -43,7 +48,7 @@ function smallNet() {
     activation: "relu",
   }, rng);
   const fc = new FullyConnectedLayer({ nIn: 4 * 1 * 3, nOut: 5 }, rng);
-  const net = layeredNetwork([conv1, conv2, fc, new SoftmaxLayer({ nIn: 5, nOut: 3 })]);
+  const net = new Network3([conv1, conv2, fc, new SoftmaxLayer({ nIn: 5, nOut: 3 })]);
   const x = Array.from({ length: 240 }, (_, i) => Math.sin(i * 0.37) * 0.5 + 0.5);
   return { conv1, conv2, net, x };
 }
@@ -151,7 +156,7 @@ Deno.test("featureMaps() rejects bad input", () => {
     message: "Cannot draw feature maps: net is an object, expected a Network3",
   });
   const rng = new Random(1);
-  const dense = layeredNetwork([
+  const dense = new Network3([
     new FullyConnectedLayer({ nIn: 4, nOut: 3 }, rng),
     new SoftmaxLayer({ nIn: 3, nOut: 2 }),
   ]);

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../../lib/_layers.ts";
-import { Random } from "../../lib/random.ts";
-import { filters } from "../../mod.ts";
+import {
+  ConvPoolLayer,
+  filters,
+  FullyConnectedLayer,
+  Network3,
+  Random,
+  SoftmaxLayer,
+} from "../../mod.ts";
 import { count, decodePng, layers, pngFromDataUrl, vegaWarnings } from "./_decode.ts";
-import { layeredNetwork } from "./_layered.ts";
 
 type Tile = {
   url: string;
@@ -162,7 +166,7 @@ Deno.test("filters() of a network's layer, numbered from 1", async () => {
     ),
     new ConvPoolLayer({ filterShape: [3, 2, 3, 3], imageShape: [2, 3, 3], poolSize: [1, 1] }, rng),
   ];
-  const net = layeredNetwork([
+  const net = new Network3([
     ...convs,
     new FullyConnectedLayer({ nIn: 3, nOut: 4 }, rng),
     new SoftmaxLayer({ nIn: 4, nOut: 2 }),
@@ -197,7 +201,7 @@ Deno.test("filters() shows the weights of when it was called", async () => {
 Deno.test("filters() rejects bad input", () => {
   const rng = new Random(2);
   const conv = new ConvPoolLayer({ filterShape: [2, 1, 3, 3], imageShape: [1, 8, 8] }, rng);
-  const net = layeredNetwork([
+  const net = new Network3([
     conv,
     new FullyConnectedLayer({ nIn: 18, nOut: 4 }, rng),
     new SoftmaxLayer({ nIn: 4, nOut: 2 }),
@@ -214,7 +218,7 @@ Deno.test("filters() rejects bad input", () => {
     message: "Cannot draw filters: layer 2 is a FullyConnectedLayer, expected a ConvPoolLayer " +
       "(layers count from 1 as net.layers[0]; its ConvPoolLayer is 1)",
   });
-  const dense = layeredNetwork([
+  const dense = new Network3([
     new FullyConnectedLayer({ nIn: 4, nOut: 3 }, rng),
     new SoftmaxLayer({ nIn: 3, nOut: 2 }),
   ]);

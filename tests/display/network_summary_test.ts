@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
-import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../../lib/_layers.ts";
-import { Random } from "../../lib/random.ts";
-import { jupyterDisplay, Network, networkSummary } from "../../mod.ts";
-import { layeredNetwork } from "./_layered.ts";
+import {
+  ConvPoolLayer,
+  FullyConnectedLayer,
+  jupyterDisplay,
+  Network,
+  Network3,
+  networkSummary,
+  Random,
+  SoftmaxLayer,
+} from "../../mod.ts";
 
 Deno.test("networkSummary() tabulates sizes, parameters and weight statistics", async (t) => {
   const net = new Network([3, 4, 2], { seed: 9 });
@@ -49,7 +55,7 @@ Deno.test("networkSummary() names each layer's activation and the cost", () => {
 Deno.test("networkSummary() of a network of layers: type, output shape, parameters", async (t) => {
   const rng = new Random(4);
   // The book's chapter-6 network, its dense layers with dropout.
-  const net = layeredNetwork([
+  const net = new Network3([
     new ConvPoolLayer(
       { filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], activation: "relu" },
       rng,
@@ -98,7 +104,7 @@ Deno.test("networkSummary() of a network of layers: type, output shape, paramete
 
 Deno.test("networkSummary() of a dense network of layers starts from nIn", () => {
   const rng = new Random(4);
-  const net = layeredNetwork([
+  const net = new Network3([
     new FullyConnectedLayer({ nIn: 6, nOut: 3, activation: "tanh" }, rng),
     new SoftmaxLayer({ nIn: 3, nOut: 2 }),
   ]);
