@@ -224,7 +224,7 @@ export function filters(from: ConvPoolLayer | Network3, options: FiltersOptions 
         const png = await matrixPng(im, kh, kw, scheme, domain);
         tiles.push({
           url: pngDataUrl(png),
-          caption: each ? `${k}.${j}` : `${k}`,
+          caption: each ? `${k}:${j}` : `${k}`,
           color: "#222222",
           info: {
             filter: k,

@@ -105,7 +105,7 @@ Deno.test("filters() of a layer on several channels", async (t) => {
       assert.deepEqual([v.filter, v.channel, v.caption], [
         Math.floor(i / 4),
         i % 4,
-        `${Math.floor(i / 4)}.${i % 4}`,
+        `${Math.floor(i / 4)}:${i % 4}`,
       ]);
     });
     assert.equal(new Set(tiles.map((v) => v.y)).size, 3);
