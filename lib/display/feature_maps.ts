@@ -4,13 +4,14 @@
  * @module
  */
 
-import type { Vector } from "../dataset.ts";
+import type { Data, Vector } from "../dataset.ts";
 import type { Network3 } from "../network3.ts";
 import { checkOptions } from "../_validate.ts";
 import { typeName } from "../_util.ts";
 import { type ColorScheme, domainOf, round } from "./_color.ts";
 import { gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { matrixPng } from "./_image.ts";
+import { examples } from "./_data.ts";
 import { checkLayered, colorWords, isConvLayer } from "./_layered.ts";
 import { schemeOption, titleOf } from "./_options.ts";
 import { pngDataUrl } from "./_png.ts";
@@ -18,6 +19,8 @@ import { Figure } from "./figure.ts";
 
 /** Options for {@linkcode featureMaps}. */
 export interface FeatureMapsOptions {
+  /** With data rather than one input: which example to show (an index); default 0. */
+  example?: number;
   /** A title above the figure. */
   title?: string;
   /** Maps per row; default 10. */
@@ -68,6 +71,37 @@ function checkInput(x: unknown, nIn: number, where: string): Float64Array {
   return out;
 }
 
+/** Whether `x` is data (packed, or `[x, y]` pairs) rather than one input. */
+function isData(x: unknown): x is Data {
+  if (x === null || typeof x !== "object" || ArrayBuffer.isView(x)) return false;
+  return Array.isArray(x) ? Array.isArray(x[0]) : "inputs" in x && "labels" in x;
+}
+
+/** The input to show, and its label and index when it came from data. */
+function inputOf(
+  x: unknown,
+  example: unknown,
+  sizes: [number, number],
+  where: string,
+): { input: Float64Array; from?: string } {
+  if (!isData(x)) {
+    if (example !== undefined) {
+      throw new TypeError(
+        `${where}: example is ${String(example)}, but one input was given rather than data`,
+      );
+    }
+    return { input: checkInput(x, sizes[0], where) };
+  }
+  const ex = examples(x, where, sizes);
+  const k = example ?? 0;
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= ex.length) {
+    throw new RangeError(
+      `${where}: example is ${String(k)}, expected an index from 0 to ${ex.length - 1}`,
+    );
+  }
+  return { input: ex.input(k), from: `example ${k} (label ${ex.label(k)})` };
+}
+
 function rangeOf(v: ArrayLike<number>): string {
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < v.length; i++) {
@@ -91,13 +125,17 @@ function split(v: Float64Array, c: number, h: number, w: number): Float64Array[]
  * out. The activations come from `net.layerOutputs(x)`.
  *
  * @param net The network of layers.
- * @param x One input, as many numbers as the first layer's `nIn` (784 for MNIST).
- * @param options `columns`, `limit`, `size`, `scheme`, `normalize`, `title`.
+ * @param x One input, as many numbers as the first layer's `nIn` (784 for MNIST, pixels in
+ *   [0, 1]); or data (`[x, y]` pairs or packed, such as MNIST's test set), of which the
+ *   `example` option picks one, scaled as training scales it (bytes by `inputScale`).
+ * @param options `example` (with data), `columns`, `limit`, `size`, `scheme`, `normalize`,
+ *   `title`.
  * @returns The figure: a vega-lite chart of one gallery per row (each map's range on hover),
  *   its SVG, and a summary with a line per row.
  * @throws {TypeError} When `net` is not a network of layers, `x` not a list of finite numbers,
  *   the network has no `ConvPoolLayer`, or an option is unknown.
- * @throws {RangeError} When `x` has the wrong length or an option is out of range.
+ * @throws {RangeError} When `x` has the wrong length, `example` is outside the data, or an
+ *   option is out of range.
  *
  * @example The maps of the book's first conv layer
  * ```ts
@@ -116,14 +154,37 @@ function split(v: Float64Array, c: number, h: number, w: number): Float64Array[]
  * const svg = (await fig.bundle())["image/svg+xml"] as string;
  * assert.equal(svg.match(/<image/g)?.length, 1 + 20);
  * ```
+ *
+ * @example An example of packed data (bytes, as MNIST's), by its index
+ * ```ts
+ * import { ConvPoolLayer, featureMaps, Network3, type PackedData, SoftmaxLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const net = new Network3([
+ *   new ConvPoolLayer({ filterShape: [2, 1, 3, 3], imageShape: [1, 4, 4] }),
+ *   new SoftmaxLayer({ nIn: 2 * 1 * 1, nOut: 3 }),
+ * ], { seed: 1 });
+ * const data: PackedData = {
+ *   length: 2,
+ *   inputSize: 16,
+ *   numClasses: 3,
+ *   inputs: Uint8Array.from({ length: 2 * 16 }, (_, i) => i * 8),
+ *   inputScale: 1 / 255,
+ *   labels: Uint8Array.from([0, 2]),
+ * };
+ * const lines = String(featureMaps(net, data, { example: 1 })).split("\n");
+ * assert.match(lines[0]!, /^Feature maps of example 1 \(label 2\)/);
+ * assert.equal(lines[1], "input: 1 channel of 4×4, values in [0.502, 0.9725]"); // 128/255, 248/255
+ * ```
  */
 export function featureMaps(
   net: Network3,
-  x: Vector,
+  x: Vector | Data,
   options: FeatureMapsOptions = {},
 ): Figure {
   const where = "Cannot draw feature maps";
   checkOptions(options, where, "an object", [
+    "example",
     "title",
     "columns",
     "limit",
@@ -138,7 +199,12 @@ export function featureMaps(
         "have feature maps)",
     );
   }
-  const input = checkInput(x, layers[0]!.nIn, where);
+  const { input, from } = inputOf(
+    x,
+    options.example,
+    [layers[0]!.nIn, layers.at(-1)!.nOut],
+    where,
+  );
   const columns = positiveInt(options.columns, "columns", 10, where);
   const limit = positiveInt(options.limit, "limit", Infinity, where);
   const size = positiveInt(options.size, "size", 56, where);
@@ -184,9 +250,9 @@ export function featureMaps(
   });
   const shown = (s: Stage) => Math.min(limit, s.maps.length);
   const text = [
-    `Feature maps of one input${options.title === undefined ? "" : ` (${options.title})`}, ${
-      colorWords(scheme)
-    }`,
+    `Feature maps of ${from ?? "one input"}${
+      options.title === undefined ? "" : ` (${options.title})`
+    }, ${colorWords(scheme)}`,
     ...stages.map((s) =>
       `${s.line}${shown(s) < s.maps.length ? `, the first ${shown(s)} shown` : ""}`
     ),

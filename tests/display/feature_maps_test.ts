@@ -4,6 +4,7 @@ import {
   featureMaps,
   FullyConnectedLayer,
   Network3,
+  type PackedData,
   Random,
   SoftmaxLayer,
 } from "../../mod.ts";
@@ -137,6 +138,32 @@ Deno.test("featureMaps() per map, limited, in columns", async () => {
   assert.deepEqual(await vegaWarnings(l.interactive), []);
 });
 
+Deno.test("featureMaps() of an example of data: packed bytes scaled, or [x, y] pairs", async () => {
+  const { conv1, net, x } = smallNet();
+  const bytes = Uint8Array.from(x.map((v) => Math.round(v * 255)));
+  const scaled = Array.from(bytes, (b) => b / 255);
+  const packed: PackedData = {
+    length: 3,
+    inputSize: 240,
+    numClasses: 3,
+    inputs: Uint8Array.from([...new Array(240).fill(0), ...bytes, ...new Array(240).fill(9)]),
+    inputScale: 1 / 255,
+    labels: Uint8Array.from([0, 2, 1]),
+  };
+  const fig = featureMaps(net, packed, { example: 1 });
+  const l = layers(await fig.bundle());
+  assert.match(l.text, /^Feature maps of example 1 \(label 2\), darker is larger\n/);
+  const rows = l.interactive.vconcat as { data: { values: Tile[] } }[];
+  const a1 = referenceConv(conv1, scaled);
+  await assertGreys(rows[1]!.data.values[2]!.url, a1.slice(40, 60), [4, 5], range(a1));
+  // The same example as a pair, with a one-hot label: the same figure.
+  const pairs = [[scaled, [0, 0, 1]] as const, [x, 1] as const];
+  const same = layers(await featureMaps(net, pairs, { example: 0 }).bundle());
+  assert.deepEqual(same.interactive, l.interactive);
+  assert.match(same.text, /^Feature maps of example 0 \(label 2\)/);
+  assert.match(String(featureMaps(net, pairs)), /^Feature maps of example 0 /);
+});
+
 Deno.test("featureMaps() rejects bad input", () => {
   const { net, x } = smallNet();
   assert.throws(() => featureMaps(net, x.slice(1)), {
@@ -164,6 +191,20 @@ Deno.test("featureMaps() rejects bad input", () => {
     name: "TypeError",
     message: "Cannot draw feature maps: the network has no ConvPoolLayer, expected at least one " +
       "(only conv layers have feature maps)",
+  });
+  assert.throws(() => featureMaps(net, x, { example: 0 }), {
+    name: "TypeError",
+    message: "Cannot draw feature maps: example is 0, but one input was given rather than data",
+  });
+  for (const example of [-1, 2, 0.5]) {
+    assert.throws(() => featureMaps(net, [[x, 0], [x, 1]], { example }), {
+      name: "RangeError",
+      message: `Cannot draw feature maps: example is ${example}, expected an index from 0 to 1`,
+    });
+  }
+  assert.throws(() => featureMaps(net, [[x.slice(1), 0]]), {
+    name: "RangeError",
+    message: /^Cannot draw feature maps: input 0 has length 239, expected 240/,
   });
   assert.throws(() => featureMaps(net, x, { normalise: "map" } as never), {
     name: "TypeError",
