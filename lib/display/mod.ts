@@ -41,3 +41,4 @@ export * from "./progress_bar.ts";
 export * from "./live.ts";
 export * from "./report.ts";
 export * from "./table.ts";
+export * from "./replay.ts";
