@@ -11,7 +11,7 @@ import { readBackend, trainConfig } from "./_config.ts";
 import { LayerStack } from "./_layer_stack.ts";
 import { Optimizer, penalty } from "./_optimizers.ts";
 import { measure, train } from "./_trainer.ts";
-import { typeName } from "./_util.ts";
+import { afterMacrotask, typeName } from "./_util.ts";
 import { checkInput, checkOptions, checkSeed, checkTarget, toSource } from "./_validate.ts";
 import { selectKernels, wasmSupported } from "./_wasm_kernels.ts";
 import type { Data, Vector } from "./dataset.ts";
@@ -466,9 +466,10 @@ export class Network3 {
   }
 
   /**
-   * What a notebook shows for the network: its layers as text.
+   * What a notebook shows for the network: a table of its layers with their types, output
+   * shapes and parameter counts (see `networkSummary`).
    *
-   * @returns A promise of the MIME bundle.
+   * @returns A promise of the MIME bundle: an HTML table, its SVG and text.
    *
    * @example
    * ```ts
@@ -479,8 +480,10 @@ export class Network3 {
    * assert.match((await net[jupyterDisplay]())["text/plain"] as string, /^Network3/);
    * ```
    */
-  [jupyterDisplay](): Promise<MimeBundle> {
-    return Promise.resolve({ "text/plain": String(this) });
+  async [jupyterDisplay](): Promise<MimeBundle> {
+    // Display code sits above the math, which never imports it: it loads only when shown.
+    const { networkSummary } = await import("./display/network_summary.ts");
+    return await afterMacrotask(networkSummary(this).bundle());
   }
 
   /** @ignore The predictions behind {@linkcode ensembleVote}. */
