@@ -60,6 +60,16 @@ export function convFlopsPerExample(): number {
   return flops;
 }
 
+/** Weights and biases of the network: 520 + 20,040 + 64,100 + 1,010. */
+const PARAMETERS = 85_670;
+
+/** Throws unless an implementation's network has the book's network's parameter count. */
+function checkParameters(name: string, count: number): void {
+  if (count !== PARAMETERS) {
+    throw new Error(`${name} built a network of ${count} parameters, expected ${PARAMETERS}`);
+  }
+}
+
 /** Trains on `count` more examples (a multiple of the mini-batch size) when called. */
 interface ConvSetup {
   train(count: number): Promise<void> | void;
@@ -111,6 +121,7 @@ function oursStack(kernels: Kernels, backend: string, dtype: "float64" | "float3
     kernels,
     setup(data: PackedData): Promise<ConvSetup> {
       const stack = new LayerStack(bookLayers(new Random(1)), kernels, MINI_BATCH);
+      checkParameters("LayerStack", stack.buffers.reduce((n, s) => n + s.w.length + s.b.length, 0));
       const n0 = data.inputSize, ys = new Array<number>(MINI_BATCH);
       let next = 0;
       return Promise.resolve({
@@ -139,7 +150,10 @@ function oursStack(kernels: Kernels, backend: string, dtype: "float64" | "float3
 
 /** The little of ConvNetJS's (untyped) API that the bench uses. */
 interface ConvNetJs {
-  Net: new () => { makeLayers(defs: readonly object[]): void };
+  Net: new () => {
+    makeLayers(defs: readonly object[]): void;
+    getParamsAndGrads(): { params: ArrayLike<number> }[];
+  };
   Trainer: new (net: unknown, options: object) => { train(x: unknown, y: number): unknown };
   Vol: new (sx: number, sy: number, depth: number, c: number) => { w: Float64Array };
 }
@@ -166,6 +180,8 @@ const convNetJs: ConvImplementation = {
       { type: "fc", num_neurons: 100, activation: "relu" },
       { type: "softmax", num_classes: 10 },
     ]);
+    const params = net.getParamsAndGrads().reduce((n, p) => n + p.params.length, 0);
+    checkParameters("ConvNetJS", params);
     const trainer = new cnj.Trainer(net, {
       method: "sgd",
       learning_rate: ETA,
@@ -224,6 +240,7 @@ function tfjsConv(backend: "cpu" | "wasm"): ConvImplementation {
       const b3 = normal<tf.Rank.R1>([100], 1, 6);
       const w4 = tf.variable(tf.zeros([100, 10])), b4 = tf.variable(tf.zeros([10]));
       const vars = [w1, b1, w2, b2, w3, b3, w4, b4];
+      checkParameters("TensorFlow.js", vars.reduce((n, v) => n + v.size, 0));
       const optimizer = tf.train.sgd(ETA);
       const step = (x: tf.Tensor4D, y: tf.Tensor2D) =>
         tf.tidy(() =>
