@@ -36,6 +36,8 @@ export * from "./lib/history.ts";
 export * from "./lib/options.ts";
 export * from "./lib/divergence_error.ts";
 export * from "./lib/network.ts";
+export * from "./lib/layers.ts";
+export * from "./lib/network3.ts";
 export * from "./lib/serialize.ts";
 export * from "./lib/data/mod.ts";
 export * from "./lib/display/mod.ts";

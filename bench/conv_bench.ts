@@ -11,7 +11,8 @@
 import { loadAsc } from "../dev_deps.ts";
 import { type Buf, convWorkLength, jsKernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
-import { ConvPoolLayer, FullyConnectedLayer, LayerStack, SoftmaxLayer } from "../lib/_layers.ts";
+import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../lib/layers.ts";
+import { LayerStack } from "../lib/_layer_stack.ts";
 import { Random } from "../lib/random.ts";
 
 const quick = Deno.args.includes("--quick");

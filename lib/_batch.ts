@@ -13,7 +13,7 @@
 
 import type { ActCode, Allocation, Buf, Kernels } from "./_kernels.ts";
 import { jsKernels, jsKernels32 } from "./_kernels.ts";
-import { argmax } from "./_util.ts";
+import { allFinite, argmax } from "./_util.ts";
 import type { Optimizer, Params } from "./_optimizers.ts";
 import {
   type Activation,
@@ -45,6 +45,108 @@ export function classOf(src: Source, i: number): number {
   if (src.kind === "packed") return src.data.labels[i]!;
   const y = src.ys[i]!;
   return typeof y === "number" ? y : argmax(y, 0, y.length);
+}
+
+/**
+ * Where the byte inputs of `sources` go in the kernels' memory: each distinct `Uint8Array`
+ * once, 16-byte aligned (none when the kernels read the caller's arrays where they are).
+ */
+export function residentPlan(
+  kernels: Kernels,
+  sources: readonly Source[],
+): { readonly copies: Uint8Array[]; readonly offsets: number[]; readonly bytes: number } {
+  const copies = kernels.ownMemory
+    ? [
+      ...new Set(sources.flatMap((src) =>
+        src.kind === "packed" && src.data.inputs instanceof Uint8Array ? [src.data.inputs] : []
+      )),
+    ]
+    : [];
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const c of copies) {
+    offsets.push(bytes);
+    bytes += Math.ceil(c.length / 16) * 16;
+  }
+  return { copies, offsets, bytes };
+}
+
+/** Copies the planned byte inputs into an allocation's bytes: original → copy. */
+export function placeResident(
+  plan: ReturnType<typeof residentPlan>,
+  alloc: Allocation,
+): Map<Uint8Array, Uint8Array> {
+  const resident = new Map<Uint8Array, Uint8Array>();
+  plan.copies.forEach((c, i) => {
+    const copy = alloc.bytes.subarray(plan.offsets[i]!, plan.offsets[i]! + c.length);
+    copy.set(c);
+    resident.set(c, copy);
+  });
+  return resident;
+}
+
+/** A workspace's input and target batches, and what `gatherBatch` needs to fill them. */
+export interface BatchTarget {
+  readonly kernels: Kernels;
+  /** Byte inputs → their copies in the kernels' memory. */
+  readonly resident: ReadonlyMap<Uint8Array, Uint8Array>;
+  /** Whether `order` is in the kernels' memory (the workspace's own order or identity). */
+  readonly ownOrder: (order: ArrayLike<number>) => boolean;
+  /** The input batch, m × n0, and the targets, m × nL. */
+  readonly x: Buf;
+  readonly y: Buf;
+  readonly n0: number;
+  readonly nL: number;
+}
+
+/**
+ * Copies examples `order[start … start + m)` into the input batch, and (with `targets`) their
+ * targets into `y`: one-hot rows for class labels, the vector itself otherwise.
+ */
+export function gatherBatch(
+  t: BatchTarget,
+  src: Source,
+  order: ArrayLike<number>,
+  start: number,
+  m: number,
+  targets: boolean,
+): void {
+  const { x, y, n0, nL } = t;
+  if (targets) y.fill(0, 0, m * nL);
+  if (src.kind === "packed") {
+    const { inputs, inputScale, labels } = src.data;
+    if (inputs instanceof Uint8Array) {
+      // Bytes copied into the kernels' memory, with an order from the workspace: widened by
+      // the kernels. Anything else (all bytes, with the TypeScript kernels) by the TypeScript
+      // kernel for the buffer's type, which takes any arrays.
+      const bytes = t.resident.get(inputs);
+      if (bytes !== undefined && t.ownOrder(order) && order instanceof Uint32Array) {
+        t.kernels.gatherBytes(m, n0, bytes, order, start, inputScale, x);
+      } else {
+        const js = x instanceof Float32Array ? jsKernels32 : jsKernels;
+        const ord = order instanceof Uint32Array ? order : Uint32Array.from(order);
+        js.gatherBytes(m, n0, inputs, ord, start, inputScale, x);
+      }
+    } else {
+      for (let j = 0; j < m; j++) {
+        const e = order[start + j]!;
+        for (let i = 0; i < n0; i++) x[j * n0 + i] = inputs[e * n0 + i]! * inputScale;
+      }
+    }
+    if (targets) {
+      for (let j = 0; j < m; j++) y[j * nL + labels[order[start + j]!]!] = 1;
+    }
+    return;
+  }
+  for (let j = 0; j < m; j++) {
+    const e = order[start + j]!;
+    const xe = src.xs[e]!;
+    for (let i = 0; i < n0; i++) x[j * n0 + i] = xe[i]!;
+    if (!targets) continue;
+    const ye = src.ys[e]!;
+    if (typeof ye === "number") y[j * nL + ye] = 1;
+    else for (let i = 0; i < nL; i++) y[j * nL + i] = ye[i]!;
+  }
 }
 
 /** What a workspace is for: the network's functions and the training state to keep. */
@@ -117,8 +219,8 @@ export class Workspace {
   readonly #dropped: Buf[];
   /** 0, 1, 2, …: the order for passes over a whole source (as long as the longest source). */
   readonly #identity: Uint32Array;
-  /** Byte inputs of `options.data` → their copies in the kernels' memory (if it is their own). */
-  readonly #resident = new Map<Uint8Array, Uint8Array>();
+  /** What `gather` fills, with the resident copies of the byte inputs of `options.data`. */
+  readonly #batch: BatchTarget;
   /** Whether masks were applied in the last forward pass. */
   #dropping = false;
   readonly #alloc: Allocation;
@@ -160,28 +262,12 @@ export class Workspace {
     ];
     // Byte inputs are copied into the kernels' memory when their kernels need it.
     const sources = options.data ?? [];
-    const copies = kernels.ownMemory
-      ? [
-        ...new Set(sources.flatMap((src) =>
-          src.kind === "packed" && src.data.inputs instanceof Uint8Array ? [src.data.inputs] : []
-        )),
-      ]
-      : [];
-    const byteOffsets: number[] = [];
-    let totalBytes = 0;
-    for (const c of copies) {
-      byteOffsets.push(totalBytes);
-      totalBytes += Math.ceil(c.length / 16) * 16;
-    }
+    const plan = residentPlan(kernels, sources);
     const orderLength = options.orderLength ?? 0;
     const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
-    const alloc = kernels.allocateWith(lengths, totalBytes, orderLength + identityLength);
+    const alloc = kernels.allocateWith(lengths, plan.bytes, orderLength + identityLength);
     this.#alloc = alloc;
-    copies.forEach((c, i) => {
-      const copy = alloc.bytes.subarray(byteOffsets[i]!, byteOffsets[i]! + c.length);
-      copy.set(c);
-      this.#resident.set(c, copy);
-    });
+    const resident = placeResident(plan, alloc);
     this.order = alloc.words.subarray(0, orderLength);
     this.#identity = alloc.words.subarray(orderLength);
     for (let i = 0; i < identityLength; i++) this.#identity[i] = i;
@@ -192,6 +278,15 @@ export class Workspace {
     [this.#wBefore, this.#bBefore] = [take(L - 1), take(L - 1)];
     [this.#a, this.#z, this.#delta] = [take(L), take(L), take(L)];
     this.#y = take(1)[0]!;
+    this.#batch = {
+      kernels,
+      resident,
+      ownOrder: (o) => o === this.order || o === this.#identity,
+      x: this.#a[0]!,
+      y: this.#y,
+      n0: sizes[0]!,
+      nL: sizes[L - 1]!,
+    };
     [this.#masks, this.#dropped] = [take(L), take(L)];
     opt?.attach(
       Array.from({ length: nState }, () => ({ weights: take(L - 1), biases: take(L - 1) })),
@@ -237,49 +332,9 @@ export class Workspace {
     return allFinite(this.#w) && allFinite(this.#b);
   }
 
-  /**
-   * Copies examples `order[start … start + m)` into the input batch, and (with `targets`) their
-   * targets into `y`: one-hot rows for class labels, the vector itself otherwise.
-   */
+  /** Copies a mini-batch into the input batch, and its targets into `y` (`gatherBatch`). */
   gather(src: Source, order: ArrayLike<number>, start: number, m: number, targets: boolean): void {
-    const n0 = this.sizes[0]!, nL = this.sizes.at(-1)!;
-    const x = this.#a[0]!, y = this.#y;
-    if (targets) y.fill(0, 0, m * nL);
-    if (src.kind === "packed") {
-      const { inputs, inputScale, labels } = src.data;
-      if (inputs instanceof Uint8Array) {
-        // Bytes copied into the kernels' memory, with an order from this workspace: widened
-        // by the kernels. Anything else (all bytes, with the TypeScript kernels) by the
-        // TypeScript kernel for the buffer's type, which takes any arrays.
-        const bytes = this.#resident.get(inputs);
-        const own = order === this.order || order === this.#identity;
-        if (bytes !== undefined && own && order instanceof Uint32Array) {
-          this.#k.gatherBytes(m, n0, bytes, order, start, inputScale, x);
-        } else {
-          const js = x instanceof Float32Array ? jsKernels32 : jsKernels;
-          const ord = order instanceof Uint32Array ? order : Uint32Array.from(order);
-          js.gatherBytes(m, n0, inputs, ord, start, inputScale, x);
-        }
-      } else {
-        for (let j = 0; j < m; j++) {
-          const e = order[start + j]!;
-          for (let i = 0; i < n0; i++) x[j * n0 + i] = inputs[e * n0 + i]! * inputScale;
-        }
-      }
-      if (targets) {
-        for (let j = 0; j < m; j++) y[j * nL + labels[order[start + j]!]!] = 1;
-      }
-      return;
-    }
-    for (let j = 0; j < m; j++) {
-      const e = order[start + j]!;
-      const xe = src.xs[e]!;
-      for (let i = 0; i < n0; i++) x[j * n0 + i] = xe[i]!;
-      if (!targets) continue;
-      const ye = src.ys[e]!;
-      if (typeof ye === "number") y[j * nL + ye] = 1;
-      else for (let i = 0; i < nL; i++) y[j * nL + i] = ye[i]!;
-    }
+    gatherBatch(this.#batch, src, order, start, m, targets);
   }
 
   /** What layer `l` (from 1, the input) passes on: its activations, after dropout if any. */
@@ -451,11 +506,4 @@ export class Workspace {
       nablaB: this.#nablaB,
     };
   }
-}
-
-/** Whether every value of every array is finite (`x · 0` is 0 for finite x, NaN otherwise). */
-function allFinite(arrays: readonly Buf[]): boolean {
-  let sum = 0;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) sum += a[i]! * 0;
-  return sum === 0;
 }

@@ -16,6 +16,8 @@ import { Random } from "./random.ts";
 export interface TrainingWorkspace {
   readonly maxBatch: number;
   readonly order: Uint32Array;
+  /** Whether the network drops units of its own in training (network3's layers' pDropout). */
+  readonly usesDropout?: boolean;
   sequence(n: number): Uint32Array;
   gather(src: Source, order: ArrayLike<number>, start: number, m: number, targets: boolean): void;
   forward(m: number, dropout?: { readonly p: number; readonly rng: Random }): void;
@@ -53,8 +55,9 @@ export async function train(
     callbacks,
     net,
     history: new History(),
-    // Dropout masks come from their own generator, seeded from the run's.
-    dropout: cfg.dropout > 0
+    // Dropout masks come from their own generator, seeded from the run's. A forward pass
+    // given one is a training pass.
+    dropout: cfg.dropout > 0 || ws.usesDropout
       ? { p: cfg.dropout, rng: new Random(cfg.rng.nextUint32()) }
       : undefined,
     t0: performance.now(),

@@ -32,3 +32,10 @@ export async function afterMacrotask<T>(value: T | Promise<T>): Promise<T> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   return result;
 }
+
+/** Whether every value of every array is finite (`x · 0` is 0 for finite x, NaN otherwise). */
+export function allFinite(arrays: readonly ArrayLike<number>[]): boolean {
+  let sum = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) sum += a[i]! * 0;
+  return sum === 0;
+}

@@ -8,7 +8,9 @@
 
 import { toPath, writeFileAtomic } from "./_file.ts";
 import { typeName } from "./_util.ts";
+import { checkOptions } from "./_validate.ts";
 import { Network } from "./network.ts";
+import { Network3 } from "./network3.ts";
 
 /** Options for {@linkcode loadNetwork}. */
 export interface LoadNetworkOptions {
@@ -39,10 +41,10 @@ export interface LoadNetworkOptions {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function saveNetwork(net: Network, path: string | URL): Promise<void> {
+export async function saveNetwork(net: Network | Network3, path: string | URL): Promise<void> {
   const where = "Cannot save network";
-  if (!(net instanceof Network)) {
-    throw new TypeError(`${where}: expected a Network, got ${typeName(net)}`);
+  if (!(net instanceof Network || net instanceof Network3)) {
+    throw new TypeError(`${where}: expected a Network or a Network3, got ${typeName(net)}`);
   }
   const target = toPath(path, where);
   await writeFileAtomic(target, new TextEncoder().encode(JSON.stringify(net)));
@@ -74,9 +76,46 @@ export async function loadNetwork(
   path: string | URL,
   options: LoadNetworkOptions = {},
 ): Promise<Network> {
+  return await loadWith(path, options, (text) => Network.fromJSON(text));
+}
+
+/**
+ * Reads a {@linkcode Network3} from a JSON file written by {@linkcode saveNetwork}, every field
+ * checked (see {@linkcode Network3.fromJSON}).
+ *
+ * @param path The file (a path or a file URL).
+ * @param options `maxBytes`: refuse larger files.
+ * @returns The network.
+ *
+ * @example Save and load a layered network
+ * ```ts
+ * import { FullyConnectedLayer, loadNetwork3, Network3, saveNetwork, SoftmaxLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const net = new Network3([new FullyConnectedLayer({ nIn: 3, nOut: 2 }), new SoftmaxLayer({ nIn: 2, nOut: 2 })], { seed: 1 });
+ * await saveNetwork(net, `${dir}/net3.json`);
+ * assert.deepEqual((await loadNetwork3(`${dir}/net3.json`)).layers[0]!.w, net.layers[0]!.w);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadNetwork3(
+  path: string | URL,
+  options: LoadNetworkOptions = {},
+): Promise<Network3> {
+  return await loadWith(path, options, (text) => Network3.fromJSON(text));
+}
+
+/** Reads the file (size checked first) and parses it, naming the file in any error. */
+async function loadWith<T>(
+  path: string | URL,
+  options: LoadNetworkOptions,
+  parse: (text: string) => T,
+): Promise<T> {
   const where = "Cannot load network";
   const file = toPath(path, where);
-  const maxBytes = options.maxBytes ?? 256 * 2 ** 20;
+  const o = checkOptions(options, where, "an object such as { maxBytes }", ["maxBytes"]);
+  const maxBytes = o.maxBytes ?? 256 * 2 ** 20;
   if (typeof maxBytes !== "number" || !(maxBytes > 0)) {
     throw new RangeError(`${where}: maxBytes is ${String(maxBytes)}, expected a positive number`);
   }
@@ -88,7 +127,7 @@ export async function loadNetwork(
   }
   const text = await Deno.readTextFile(file);
   try {
-    return Network.fromJSON(text);
+    return parse(text);
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     // Name the file in the message, keeping the error's type.

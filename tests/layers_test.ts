@@ -5,9 +5,9 @@ import {
   FullyConnectedLayer,
   type Layer,
   type LayerActivation,
-  LayerStack,
   SoftmaxLayer,
-} from "../lib/_layers.ts";
+} from "../lib/layers.ts";
+import { LayerStack } from "../lib/_layer_stack.ts";
 import { type Buf, jsKernels, jsKernels32, type Kernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 import { Random } from "../lib/random.ts";

@@ -10,9 +10,9 @@ import {
   FullyConnectedLayer,
   type Layer,
   type LayerActivation,
-  LayerStack,
   SoftmaxLayer,
-} from "../lib/_layers.ts";
+} from "../lib/layers.ts";
+import { LayerStack } from "../lib/_layer_stack.ts";
 import { jsKernels } from "../lib/_kernels.ts";
 import { Random } from "../lib/random.ts";
 

@@ -45,7 +45,7 @@ Deno.test("lib/_npm.ts pins the versions deno.json pins", async (t) => {
     }
   });
 
-  await t.step("each load() and entry() name its specifier", async () => {
+  await t.step("each load() and entry() name its specifier", () => {
     // They are literals (Deno needs literals there): read them from the source.
     for (const [constant, pkg] of packages) {
       const block = source.match(new RegExp(`export const ${constant} = \\{([^}]*)\\}`))?.[1];

@@ -229,7 +229,7 @@ Deno.test("loadNetwork() names the file and refuses oversized files", async () =
     );
     await assert.rejects(
       () => saveNetwork({} as Network, `${dir}/x.json`),
-      /expected a Network, got an object/,
+      /expected a Network or a Network3, got an object/,
     );
   });
 });

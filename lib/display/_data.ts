@@ -38,7 +38,7 @@ export function examples(data: Data, where: string, sizes?: readonly number[]): 
       label: (i) => classOf(src, i),
     };
   }
-  const { xs, ys } = src;
+  const { xs } = src;
   return {
     length: xs.length,
     inputSize: xs[0]?.length ?? sizes?.[0] ?? 0,

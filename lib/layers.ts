@@ -17,6 +17,7 @@
 // - Batches are row-major, one example per row (as lib/_kernels.ts): an image is C × H × W.
 
 import { Act, type ActCode, type Buf, convWorkLength, type Kernels } from "./_kernels.ts";
+import type { LayerBuffers } from "./_layer_stack.ts";
 import { Random } from "./random.ts";
 
 /** network3.py's activations: `sigmoid` (its default), `ReLU`, `tanh` and `linear`. */
@@ -108,29 +109,6 @@ function normal(n: number, sd: number, rng: Random): Float64Array {
   return out;
 }
 
-/** The buffers of one layer for a batch, in the stack's single allocation. */
-export interface LayerBuffers {
-  /** Parameters and their gradients (summed over the batch). */
-  w: Buf;
-  b: Buf;
-  gw: Buf;
-  gb: Buf;
-  /** Weighted inputs (after pooling, for a conv layer) and activations, m × nOut. */
-  z: Buf;
-  a: Buf;
-  /** `∂C/∂a` on entry to `backward`, overwritten by `∂C/∂z` (δ), m × nOut. */
-  delta: Buf;
-  /** Conv layer: the convolution's output and its δ (m × F × OH × OW), scratch, zeros. */
-  conv?: Buf;
-  convDelta?: Buf;
-  work?: Buf;
-  zeros?: Buf;
-  argmax?: Uint32Array;
-  /** Dropout: the mask (1 kept, 0 dropped) and the masked input, m × nIn. */
-  mask?: Buf;
-  xd?: Buf;
-}
-
 /**
  * A convolution (valid, stride 1) followed by max-pooling and the activation: network3.py's
  * `ConvPoolLayer`. Its output is `F × ⌊OH/PH⌋ × ⌊OW/PW⌋` with `OH = H − KH + 1`, `OW = W − KW +
@@ -181,11 +159,40 @@ export class ConvPoolLayer {
     this.outputShape = Object.freeze([f!, oh / ph!, ow / pw!] as const);
     this.nIn = c! * h! * w!;
     this.nOut = f! * (oh / ph!) * (ow / pw!);
-    this.w = normal(f! * c! * kh! * kw!, Math.sqrt(ph! * pw! / (f! * kh! * kw!)), rng);
-    this.b = normal(f!, 1, rng);
+    this.w = new Float64Array(f! * c! * kh! * kw!);
+    this.b = new Float64Array(f!);
+    this.initialize(rng);
   }
 
-  /** Buffer lengths for a batch of m, by name (see {@linkcode LayerBuffers}). */
+  /**
+   * Draws new parameters from `rng`: filters from N(0, 1/n_out) with n_out = F·KH·KW/(PH·PW),
+   * biases from N(0, 1), as network3.py initializes them.
+   *
+   * @param rng The generator.
+   *
+   * @example Same seed, same filters
+   * ```ts
+   * import { ConvPoolLayer, Random } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const a = new ConvPoolLayer({ filterShape: [2, 1, 3, 3], imageShape: [1, 6, 6] });
+   * const b = new ConvPoolLayer({ filterShape: [2, 1, 3, 3], imageShape: [1, 6, 6] });
+   * a.initialize(new Random(1));
+   * b.initialize(new Random(1));
+   * assert.deepEqual(a.w, b.w);
+   * ```
+   */
+  initialize(rng: Random): void {
+    const [f, , kh, kw] = this.filterShape, [ph, pw] = this.poolSize;
+    this.w.set(normal(this.w.length, Math.sqrt((ph * pw) / (f * kh * kw)), rng));
+    this.b.set(normal(this.b.length, 1, rng));
+  }
+
+  /**
+   * Buffer lengths for a batch of m, by name (internal: the stack allocates them).
+   *
+   * @ignore
+   */
   lengths(m: number): Record<string, number> {
     const [f, c, kh, kw] = this.filterShape, [, h, w] = this.imageShape;
     const conv = m * f * (h - kh + 1) * (w - kw + 1);
@@ -200,6 +207,8 @@ export class ConvPoolLayer {
   /**
    * Forward: `conv = x ∗ w + b` (valid, stride 1), `z = maxpool(conv)`, `a = σ(z)`. The
    * pooled map's argmax is kept for the backward pass. (`training` is unused: no dropout.)
+   *
+   * @ignore
    */
   forward(k: Kernels, m: number, x: Buf, s: LayerBuffers, _training: boolean): void {
     const [f, c, kh, kw] = this.filterShape, [, h, w] = this.imageShape;
@@ -220,6 +229,8 @@ export class ConvPoolLayer {
    * - the error passed back, ∂C/∂x[e, c, y, z] = Σ_{f,p,q} δ[e, f, y − p, z − q] · w[f, c, p,
    *   q], is a full convolution of δ with the flipped filters (BP2's `wᵀ · δ`), into `dx`
    *   when the layer below needs it.
+   *
+   * @ignore
    */
   backward(k: Kernels, m: number, x: Buf, s: LayerBuffers, dx: Buf | undefined): void {
     const [f, c, kh, kw] = this.filterShape, [, h, w] = this.imageShape, [ph, pw] = this.poolSize;
@@ -260,16 +271,28 @@ abstract class DenseLayer {
     this.b = new Float64Array(this.nOut);
   }
 
+  /** Draws new parameters (see the subclasses). */
+  abstract initialize(rng: Random): void;
+
   /** `[nOut]`. */
   get outputShape(): readonly [number] {
     return [this.nOut];
   }
 
+  /**
+   * Buffer lengths for a batch of m (internal).
+   *
+   * @ignore
+   */
   lengths(m: number): Record<string, number> {
     return this.pDropout > 0 ? { mask: m * this.nIn, xd: m * this.nIn } : {};
   }
 
-  /** `z = x̃ · wᵀ + b`, and `a = f(z)` by `activate`. */
+  /**
+   * `z = x̃ · wᵀ + b`, and `a = f(z)` by `activate`.
+   *
+   * @ignore
+   */
   protected weighted(k: Kernels, m: number, x: Buf, s: LayerBuffers, training: boolean): void {
     let input = x;
     if (this.pDropout > 0 && training) {
@@ -283,6 +306,8 @@ abstract class DenseLayer {
   /**
    * From `s.delta = ∂C/∂z` (δ): ∂C/∂b = Σ_e δ (BP3), ∂C/∂w = δᵀ · x̃ (BP4), and the error
    * passed back ∂C/∂x = (δ · w) ⊙ mask (BP2's `wᵀ · δ`; a dropped input had no effect).
+   *
+   * @ignore
    */
   protected backWeighted(
     k: Kernels,
@@ -309,17 +334,46 @@ export class FullyConnectedLayer extends DenseLayer {
     const L = "FullyConnectedLayer";
     super(L, options);
     this.activation = activationOf(L, (options as Partial<FullyConnectedLayerOptions>)?.activation);
-    this.w = normal(this.nOut * this.nIn, Math.sqrt(1 / this.nOut), rng);
-    this.b = normal(this.nOut, 1, rng);
+    this.initialize(rng);
   }
 
-  /** Forward: `z = w·x̃ + b`, `a = f(z)`. */
+  /**
+   * Draws new parameters from `rng`: weights from N(0, 1/nOut), biases from N(0, 1), as
+   * network3.py initializes them.
+   *
+   * @param rng The generator.
+   *
+   * @example
+   * ```ts
+   * import { FullyConnectedLayer, Random } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const layer = new FullyConnectedLayer({ nIn: 4, nOut: 3 }, new Random(1));
+   * const before = layer.w.slice();
+   * layer.initialize(new Random(1));
+   * assert.deepEqual(layer.w, before);
+   * ```
+   */
+  override initialize(rng: Random): void {
+    this.w.set(normal(this.w.length, Math.sqrt(1 / this.nOut), rng));
+    this.b.set(normal(this.b.length, 1, rng));
+  }
+
+  /**
+   * Forward: `z = w·x̃ + b`, `a = f(z)`.
+   *
+   * @ignore
+   */
   forward(k: Kernels, m: number, x: Buf, s: LayerBuffers, training: boolean): void {
     this.weighted(k, m, x, s, training);
     k.biasActivate(ACTS[this.activation], m, this.nOut, s.z, s.b, s.a);
   }
 
-  /** Backward, from `s.delta = ∂C/∂a`: δ = ∂C/∂a ⊙ f'(z) (BP2), then BP3, BP4 and `wᵀδ`. */
+  /**
+   * Backward, from `s.delta = ∂C/∂a`: δ = ∂C/∂a ⊙ f'(z) (BP2), then BP3, BP4 and `wᵀδ`.
+   *
+   * @ignore
+   */
   backward(k: Kernels, m: number, x: Buf, s: LayerBuffers, dx: Buf | undefined): void {
     k.activationPrimeMul(ACTS[this.activation], m * this.nOut, s.z, s.a, s.delta);
     this.backWeighted(k, m, x, s, dx);
@@ -341,7 +395,33 @@ export class SoftmaxLayer extends DenseLayer {
     super("SoftmaxLayer", options);
   }
 
-  /** Forward: `z = w·x̃ + b`, `a = softmax(z)`. */
+  /**
+   * Sets the weights and biases to zero, as network3.py initializes a softmax layer (`rng` is
+   * not used: zeros break no symmetry here, the layers below do).
+   *
+   * @param _rng Unused.
+   *
+   * @example
+   * ```ts
+   * import { Random, SoftmaxLayer } from "@backprop/backprop";
+   * import assert from "node:assert/strict";
+   *
+   * const layer = new SoftmaxLayer({ nIn: 4, nOut: 3 });
+   * layer.w[0] = 1;
+   * layer.initialize(new Random(1));
+   * assert.ok(layer.w.every((v) => v === 0));
+   * ```
+   */
+  override initialize(_rng: Random): void {
+    this.w.fill(0);
+    this.b.fill(0);
+  }
+
+  /**
+   * Forward: `z = w·x̃ + b`, `a = softmax(z)`.
+   *
+   * @ignore
+   */
   forward(k: Kernels, m: number, x: Buf, s: LayerBuffers, training: boolean): void {
     this.weighted(k, m, x, s, training);
     k.biasActivate(Act.identity, m, this.nOut, s.z, s.b, s.a); // z += b (a is overwritten)
@@ -351,6 +431,8 @@ export class SoftmaxLayer extends DenseLayer {
   /**
    * Backward, from `s.delta` already holding δ = ∂C/∂z = a − y (BP1 for softmax with the
    * log-likelihood: the softmax's Jacobian and the cost's derivative cancel to this).
+   *
+   * @ignore
    */
   backward(k: Kernels, m: number, x: Buf, s: LayerBuffers, dx: Buf | undefined): void {
     this.backWeighted(k, m, x, s, dx);
@@ -420,114 +502,5 @@ export function checkLayers(layers: readonly unknown[]): asserts layers is reado
         layerName(last)
       } ${ls.length}`,
     );
-  }
-}
-
-/**
- * The buffers of a stack of layers for batches of up to m examples, all in one allocation of a
- * kernel set (so the WebAssembly kernels can run on them): the input, and every layer's
- * parameters, gradients, activations and scratch. A first step towards network3's `Network`:
- * `feedforward` and `backprop` for a batch, with the parameters copied in from the layers.
- */
-export class LayerStack {
-  readonly layers: readonly Layer[];
-  readonly kernels: Kernels;
-  readonly m: number;
-  readonly x: Buf;
-  readonly buffers: readonly LayerBuffers[];
-
-  constructor(layers: readonly Layer[], kernels: Kernels, m: number) {
-    checkLayers(layers);
-    this.layers = layers;
-    this.kernels = kernels;
-    this.m = m;
-    const names: [number, string][] = [];
-    const lengths: number[] = [m * layers[0]!.nIn];
-    let words = 0;
-    layers.forEach((l, i) => {
-      const own: Record<string, number> = {
-        w: l.w.length,
-        b: l.b.length,
-        gw: l.w.length,
-        gb: l.b.length,
-        z: m * l.nOut,
-        a: m * l.nOut,
-        delta: m * l.nOut,
-        ...l.lengths(m),
-      };
-      for (const [name, n] of Object.entries(own)) {
-        names.push([i, name]);
-        lengths.push(n);
-      }
-      if (l instanceof ConvPoolLayer) words += m * l.nOut;
-    });
-    const alloc = kernels.allocateWith(lengths, 0, words);
-    this.x = alloc.bufs[0]!;
-    const buffers = layers.map(() => ({}) as Record<string, Buf | Uint32Array>);
-    names.forEach(([i, name], j) => (buffers[i]![name] = alloc.bufs[j + 1]!));
-    let w = 0;
-    layers.forEach((l, i) => {
-      if (l instanceof ConvPoolLayer) {
-        buffers[i]!.argmax = alloc.words.subarray(w, w + m * l.nOut);
-        w += m * l.nOut;
-      }
-    });
-    this.buffers = buffers as unknown as LayerBuffers[];
-    this.loadParameters();
-  }
-
-  /** Copies each layer's `w` and `b` into the stack's buffers. */
-  loadParameters(): void {
-    this.layers.forEach((l, i) => {
-      this.buffers[i]!.w.set(l.w);
-      this.buffers[i]!.b.set(l.b);
-    });
-  }
-
-  /**
-   * New dropout masks for a training batch of m: each input of a layer with `pDropout` p is
-   * kept (1) with probability 1 − p, else dropped (0), as network3.py's binomial mask.
-   */
-  sampleMasks(m: number, rng: Random): void {
-    this.layers.forEach((l, i) => {
-      if (l instanceof ConvPoolLayer || l.pDropout === 0) return;
-      const mask = this.buffers[i]!.mask!;
-      for (let j = 0; j < m * l.nIn; j++) mask[j] = rng.uniform() < l.pDropout ? 0 : 1;
-    });
-  }
-
-  /**
-   * The output (softmax) of a batch of m ≤ this.m inputs already in `this.x`; with
-   * `training`, through the dropout masks of the last `sampleMasks`.
-   */
-  feedforward(m: number, training = false): Buf {
-    let input = this.x;
-    this.layers.forEach((l, i) => {
-      l.forward(this.kernels, m, input, this.buffers[i]!, training);
-      input = this.buffers[i]!.a;
-    });
-    return input;
-  }
-
-  /**
-   * Gradients of the log-likelihood `Σ_e −ln a_{y_e}` of the m inputs in `this.x` with labels
-   * `ys`, summed over the batch, into each layer's `gw`, `gb`; returns the summed cost.
-   */
-  backprop(m: number, ys: readonly number[], training = false): number {
-    const out = this.feedforward(m, training);
-    const L = this.layers.length, top = this.buffers[L - 1]!, n = this.layers[L - 1]!.nOut;
-    let cost = 0;
-    // δ of the softmax layer: a − y (y one-hot).
-    for (let e = 0; e < m; e++) {
-      cost -= Math.log(out[e * n + ys[e]!]!);
-      for (let j = 0; j < n; j++) top.delta[e * n + j] = out[e * n + j]!;
-      top.delta[e * n + ys[e]!] = top.delta[e * n + ys[e]!]! - 1;
-    }
-    for (let i = L - 1; i >= 0; i--) {
-      const input = i === 0 ? this.x : this.buffers[i - 1]!.a;
-      const dx = i === 0 ? undefined : this.buffers[i - 1]!.delta; // ∂C/∂a of the layer below
-      this.layers[i]!.backward(this.kernels, m, input, this.buffers[i]!, dx);
-    }
-    return cost;
   }
 }
