@@ -14,17 +14,11 @@
  */
 
 import { convnetjs, tf } from "../dev_deps.ts";
-import { jsKernels, type Kernels } from "../lib/_kernels.ts";
-import { wasmKernels } from "../lib/_wasm_kernels.ts";
-import {
-  ConvPoolLayer,
-  FullyConnectedLayer,
-  type Layer,
-  LayerStack,
-  SoftmaxLayer,
-} from "../lib/_layers.ts";
-import { Random } from "../lib/random.ts";
-import type { PackedData } from "../lib/dataset.ts";
+import type { Kernels } from "../lib/_kernels.ts";
+import { selectKernels } from "../lib/_wasm_kernels.ts";
+import { ConvPoolLayer, FullyConnectedLayer, type Layer, SoftmaxLayer } from "../lib/layers.ts";
+import { Network3 } from "../lib/network3.ts";
+import { type PackedData, slice } from "../lib/dataset.ts";
 import { largeProductGflops } from "./kernels_bench.ts";
 
 /** The network, as the table's caption names it. */
@@ -91,54 +85,51 @@ interface ConvImplementation {
 
 // ---- ours ----
 
-/** The book's network as network3.py's layers, from one seeded generator. */
-function bookLayers(rng: Random): Layer[] {
+/** The book's network as network3.py's layers (`Network3`'s seed draws their parameters). */
+function bookLayers(): Layer[] {
   return [
-    new ConvPoolLayer(
-      { filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], activation: "relu" },
-      rng,
-    ),
-    new ConvPoolLayer(
-      { filterShape: [40, 20, 5, 5], imageShape: [20, 12, 12], activation: "relu" },
-      rng,
-    ),
-    new FullyConnectedLayer({ nIn: 640, nOut: 100, activation: "relu" }, rng),
+    new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], activation: "relu" }),
+    new ConvPoolLayer({
+      filterShape: [40, 20, 5, 5],
+      imageShape: [20, 12, 12],
+      activation: "relu",
+    }),
+    new FullyConnectedLayer({ nIn: 640, nOut: 100, activation: "relu" }),
     new SoftmaxLayer({ nIn: 100, nOut: 10 }),
   ];
 }
 
 /**
- * Ours, one training step at a time on the layers' batch buffers (lib/_layers.ts
- * `LayerStack`): widen the mini-batch's bytes into the input, `backprop` (forward, then
- * backward to every gradient), then the SGD update `w ← w − (η/m)·∇w` of every layer.
+ * Ours: `Network3.sgd` for one epoch over the next slice of the images (real training, as
+ * the other bench rows: each call gathers its mini-batches from the packed bytes, and
+ * updates the parameters after each).
  */
-function oursStack(kernels: Kernels, backend: string, dtype: "float64" | "float32") {
+function oursSgd(backend: "wasm" | "js", dtype: "float64" | "float32") {
   return {
-    name: `ours, \`LayerStack\` step + SGD update (${backend} ${dtype})`,
+    name: `ours, \`Network3.sgd\` (${backend} ${dtype})`,
     family: "ours",
     backend,
     dtype,
-    kernels,
+    kernels: selectKernels(backend, dtype),
     setup(data: PackedData): Promise<ConvSetup> {
-      const stack = new LayerStack(bookLayers(new Random(1)), kernels, MINI_BATCH);
-      checkParameters("LayerStack", stack.buffers.reduce((n, s) => n + s.w.length + s.b.length, 0));
-      const n0 = data.inputSize, ys = new Array<number>(MINI_BATCH);
+      const net = new Network3(bookLayers(), { seed: 1 });
+      checkParameters("Network3", net.layers.reduce((n, l) => n + l.w.length + l.b.length, 0));
+      const pool = slice(data, 0, POOL);
       let next = 0;
       return Promise.resolve({
-        train(count: number) {
-          for (let done = 0; done < count; done += MINI_BATCH) {
-            for (let e = 0; e < MINI_BATCH; e++, next = (next + 1) % POOL) {
-              const from = next * n0;
-              for (let i = 0; i < n0; i++) {
-                stack.x[e * n0 + i] = data.inputs[from + i]! * data.inputScale;
-              }
-              ys[e] = data.labels[next]!;
-            }
-            stack.backprop(MINI_BATCH, ys);
-            for (const s of stack.buffers) {
-              kernels.axpby(s.w.length, -ETA / MINI_BATCH, s.gw, 1, s.w);
-              kernels.axpby(s.b.length, -ETA / MINI_BATCH, s.gb, 1, s.b);
-            }
+        async train(count: number) {
+          for (let done = 0; done < count;) {
+            const n = Math.min(count - done, POOL - next);
+            await net.sgd(slice(pool, next, next + n), {
+              epochs: 1,
+              miniBatchSize: MINI_BATCH,
+              eta: ETA,
+              seed: 1,
+              backend,
+              dtype,
+            });
+            next = (next + n) % POOL;
+            done += n;
           }
         },
       });
@@ -311,9 +302,9 @@ function tfjsConv(backend: "cpu" | "wasm"): ConvImplementation {
 /** The rows of the table, in order. */
 function convImplementations(): ConvImplementation[] {
   return [
-    oursStack(wasmKernels("float32"), "wasm", "float32"),
-    oursStack(wasmKernels("float64"), "wasm", "float64"),
-    oursStack(jsKernels, "js", "float64"),
+    oursSgd("wasm", "float32"),
+    oursSgd("wasm", "float64"),
+    oursSgd("js", "float64"),
     convNetJs,
     tfjsConv("wasm"),
     tfjsConv("cpu"),
@@ -333,9 +324,9 @@ interface ConvMeasurement {
 }
 
 /**
- * Times the implementations side by side. Each warms up (one untimed mini-batch, then timed
- * ones for at least 0.5 s to estimate its rate) and gets a chunk of about a third of
- * `seconds / rounds` (at least one mini-batch). Then, in `rounds` rounds, each in turn trains
+ * Times the implementations side by side. Each warms up (one untimed mini-batch, then chunks
+ * doubling until one takes 0.1 s) and gets a chunk of about a third of `seconds / rounds`
+ * (at least the warm-up's last). Then, in `rounds` rounds, each in turn trains
  * timed chunks for `seconds / rounds` (at least one chunk), so that a burst of load elsewhere
  * falls on all of them. The figure is the median chunk rate.
  */
@@ -348,15 +339,19 @@ async function measureSideBySide(
   for (const s of setups) {
     await s.activate?.();
     await s.train(MINI_BATCH);
-    let n = 0;
-    const t0 = performance.now();
-    do {
-      await s.train(MINI_BATCH);
-      n += MINI_BATCH;
-    } while (performance.now() - t0 < 500);
-    const rate = n / ((performance.now() - t0) / 1000);
-    const perChunk = rate * seconds / rounds / 3;
-    chunks.push(Math.max(1, Math.round(perChunk / MINI_BATCH)) * MINI_BATCH);
+    // Double the chunk until a call takes 0.1 s (ours: each call is an `sgd` run, whose setup
+    // of a millisecond or two must not count), then size it to a third of a round's turn.
+    let chunk = MINI_BATCH, rate = 0;
+    for (;;) {
+      const t = performance.now();
+      await s.train(chunk);
+      const dt = (performance.now() - t) / 1000;
+      rate = chunk / dt;
+      if (dt >= 0.1) break;
+      chunk *= 2;
+    }
+    const perChunk = Math.max(chunk, rate * seconds / rounds / 3);
+    chunks.push(Math.round(perChunk / MINI_BATCH) * MINI_BATCH);
   }
   const rates: number[][] = setups.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -435,12 +430,14 @@ export interface ConvSection {
 export interface ConvSectionOptions {
   /** Timed seconds per implementation, over all rounds (default 3). */
   seconds?: number;
-  /** Rounds (default 3). */
+  /** Rounds (default 5). */
   rounds?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
 
+/** Decimals for a rate or a ratio: 0 from 10 up, 1 from 1, else 2. */
+const small = (v: number | null) => v === null || v >= 10 ? 0 : v >= 1 ? 1 : 2;
 const fmt = (v: number | null, digits = 0) =>
   v === null ? "–" : v.toLocaleString("en-US", {
     minimumFractionDigits: digits,
@@ -453,7 +450,7 @@ const fmt = (v: number | null, digits = 0) =>
  */
 export async function convSection(
   data: PackedData,
-  { seconds = 3, rounds = 3, log = () => {} }: ConvSectionOptions = {},
+  { seconds = 3, rounds = 5, log = () => {} }: ConvSectionOptions = {},
 ): Promise<ConvSection> {
   if (data.length < POOL || data.inputSize !== 784) {
     throw new RangeError(
@@ -537,10 +534,12 @@ export async function convSection(
     "|---|---:|---:|---:|---:|---:|",
     ...rows.map((r) =>
       `| ${r.implementation} | ${
-        r.error !== undefined ? "cannot train" : fmt(r.examplesPerSecond)
-      } | ${r.ratioToConvNetJs === null ? "–" : `${fmt(r.ratioToConvNetJs, 1)}×`} | ${
-        fmt(r.gflops, 2)
-      } | ${fmt(r.largeProductGflops, 1)} | ${
+        r.error !== undefined
+          ? "cannot train"
+          : fmt(r.examplesPerSecond, small(r.examplesPerSecond))
+      } | ${
+        r.ratioToConvNetJs === null ? "–" : `${fmt(r.ratioToConvNetJs, small(r.ratioToConvNetJs))}×`
+      } | ${fmt(r.gflops, 2)} | ${fmt(r.largeProductGflops, 1)} | ${
         r.timedChunks === 0 ? "–" : `${r.timedChunks} × ${r.examplesPerChunk}`
       } |`
     ),
