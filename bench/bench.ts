@@ -404,7 +404,8 @@ async function checkSameSteps(impl: Implementation, data: PackedData): Promise<n
 
 const USAGE = `Usage: deno task bench [options]
 
-Examples per second for our per-example and matrix paths and TensorFlow.js.
+Examples per second for our per-example and matrix paths and TensorFlow.js, then for the
+book's chapter-6 network: ours, ConvNetJS and TensorFlow.js.
 
 Options:
   --seconds S     Timed seconds per figure, in 3 interleaved rounds, after a warm-up
