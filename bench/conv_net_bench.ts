@@ -180,7 +180,7 @@ const convNetJs: ConvImplementation = {
       l2_decay: 0,
       momentum: 0,
     });
-    // Its volumes are x-major with depth fastest: for one channel, MNIST's row-major order.
+    // Its volumes index (y·sx + x)·depth + d: for one channel, MNIST's row-major order.
     const vols = Array.from({ length: POOL }, (_, e) => {
       const v = new cnj.Vol(28, 28, 1, 0);
       for (let i = 0; i < 784; i++) v.w[i] = data.inputs[e * 784 + i]! * data.inputScale;
