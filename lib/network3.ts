@@ -6,12 +6,12 @@
  * @module
  */
 
-import { type Source, sourceLength } from "./_batch.ts";
+import { classOf, type Source, sourceLength } from "./_batch.ts";
 import { readBackend, trainConfig } from "./_config.ts";
 import { LayerStack } from "./_layer_stack.ts";
 import { Optimizer, penalty } from "./_optimizers.ts";
 import { measure, train } from "./_trainer.ts";
-import { typeName } from "./_util.ts";
+import { afterMacrotask, argmax, typeName } from "./_util.ts";
 import { checkInput, checkOptions, checkSeed, checkTarget, toSource } from "./_validate.ts";
 import { selectKernels, wasmSupported } from "./_wasm_kernels.ts";
 import type { Data, Vector } from "./dataset.ts";
@@ -466,9 +466,10 @@ export class Network3 {
   }
 
   /**
-   * What a notebook shows for the network: its layers as text.
+   * What a notebook shows for the network: a table of its layers with their types, output
+   * shapes and parameter counts (see `networkSummary`).
    *
-   * @returns A promise of the MIME bundle.
+   * @returns A promise of the MIME bundle: an HTML table, its SVG and text.
    *
    * @example
    * ```ts
@@ -479,8 +480,10 @@ export class Network3 {
    * assert.match((await net[jupyterDisplay]())["text/plain"] as string, /^Network3/);
    * ```
    */
-  [jupyterDisplay](): Promise<MimeBundle> {
-    return Promise.resolve({ "text/plain": String(this) });
+  async [jupyterDisplay](): Promise<MimeBundle> {
+    // Display code sits above the math, which never imports it: it loads only when shown.
+    const { networkSummary } = await import("./display/network_summary.ts");
+    return await afterMacrotask(networkSummary(this).bundle());
   }
 
   /** @ignore The predictions behind {@linkcode ensembleVote}. */
@@ -529,11 +532,7 @@ export function ensembleVote(nets: readonly Network3[], testData: Data): number 
   for (let e = 0; e < sourceLength(src); e++) {
     count.fill(0);
     for (const v of votes) count[v[e]!]!++;
-    let best = 0;
-    for (let c = 1; c < count.length; c++) if (count[c]! > count[best]!) best = c;
-    const y = src.kind === "packed" ? src.data.labels[e]! : src.ys[e]!;
-    const label = typeof y === "number" ? y : Array.from(y).indexOf(Math.max(...Array.from(y)));
-    if (best === label) correct++;
+    if (argmax(count) === classOf(src, e)) correct++; // a tie: the smallest class wins
   }
   return correct;
 }

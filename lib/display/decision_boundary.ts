@@ -6,9 +6,9 @@
 
 import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
-import { argmax, typeName } from "../_util.ts";
-import { CLASS_COLORS, rgb, round } from "./_color.ts";
+import { CLASS_COLORS, round } from "./_color.ts";
 import { checkNetwork, examples, predictAll } from "./_data.ts";
+import { checkColors, checkExtent, extentOf, regionPixels } from "./_regions.ts";
 import { positiveInt } from "./_gallery.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { encodePng, pngDataUrl } from "./_png.ts";
@@ -24,16 +24,6 @@ export interface DecisionBoundaryOptions extends FigureOptions {
   colors?: readonly string[];
   /** Draw at most this many data points; default 1000. */
   maxPoints?: number;
-}
-
-/** The class and confidence of the network's answer at one point. */
-function decide(out: Float64Array): [cls: number, strength: number] {
-  if (out.length === 1) return [out[0]! > 0.5 ? 1 : 0, Math.abs(2 * out[0]! - 1)];
-  const top = argmax(out);
-  let second = -Infinity;
-  for (let k = 0; k < out.length; k++) if (k !== top) second = Math.max(second, out[k]!);
-  const a = out[top]!;
-  return [top, a + second > 0 ? (a - second) / (a + second) : 0];
 }
 
 /**
@@ -83,51 +73,13 @@ export function decisionBoundary(
   );
   const res = positiveInt(options?.resolution, "resolution", 100, where);
   const maxPoints = positiveInt(options?.maxPoints, "maxPoints", 1000, where);
-  const colors = options?.colors ?? CLASS_COLORS;
-  if (
-    !Array.isArray(colors) || colors.length === 0 ||
-    colors.some((c) => typeof c !== "string" || !/^#[0-9a-f]{6}$/i.test(c))
-  ) {
-    throw new TypeError(`${where}: colors must be a non-empty array of "#rrggbb" colours`);
-  }
+  const colors = checkColors(options?.colors ?? CLASS_COLORS, where);
   const n = Math.min(ex.length, maxPoints);
   const xs = Array.from({ length: n }, (_, i) => ex.input(i));
-  let extent = options?.extent;
-  if (extent === undefined) {
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    for (const p of xs) {
-      x0 = Math.min(x0, p[0]!), x1 = Math.max(x1, p[0]!);
-      y0 = Math.min(y0, p[1]!), y1 = Math.max(y1, p[1]!);
-    }
-    if (n === 0) [x0, x1, y0, y1] = [0, 1, 0, 1];
-    const mx = 0.1 * (x1 - x0 || 1), my = 0.1 * (y1 - y0 || 1);
-    extent = [x0 - mx, x1 + mx, y0 - my, y1 + my];
-  } else if (
-    !Array.isArray(extent) || extent.length !== 4 || !extent.every(Number.isFinite) ||
-    !(extent[0] < extent[1] && extent[2] < extent[3])
-  ) {
-    throw new RangeError(
-      `${where}: extent is ${
-        Array.isArray(extent) ? `[${extent.join(", ")}]` : typeName(extent)
-      }, expected [xMin, xMax, yMin, yMax] with min < max`,
-    );
-  }
+  const extent = options?.extent === undefined ? extentOf(xs) : checkExtent(options.extent, where);
   const [x0, x1, y0, y1] = extent;
-  // The network over the grid, now (not when first displayed): row 0 is the top, y1.
-  const pixels = new Uint8Array(res * res * 3);
-  const point = new Float64Array(2);
-  for (let r = 0; r < res; r++) {
-    for (let c = 0; c < res; c++) {
-      point[0] = x0 + ((c + 0.5) / res) * (x1 - x0);
-      point[1] = y1 - ((r + 0.5) / res) * (y1 - y0);
-      const [cls, strength] = decide(net.feedforward(point).data);
-      const col = rgb(colors[cls % colors.length]!);
-      const t = 0.15 + 0.5 * strength;
-      for (let k = 0; k < 3; k++) {
-        pixels[(r * res + c) * 3 + k] = Math.round(255 + (col[k]! - 255) * t);
-      }
-    }
-  }
+  // The network over the grid, now (not when first displayed).
+  const pixels = regionPixels(net, extent, res, colors);
   const predicted = predictAll(net, { ...ex, length: n });
   const points = xs.map((x, i) => ({
     x: round(x[0]!),
