@@ -13,7 +13,7 @@
  * @module
  */
 
-import { convnetjs, tf } from "../dev_deps.ts";
+import { convnetjs, registerTfGradients, tf } from "../dev_deps.ts";
 import type { Kernels } from "../lib/_kernels.ts";
 import { selectKernels } from "../lib/_wasm_kernels.ts";
 import { ConvPoolLayer, FullyConnectedLayer, type Layer, SoftmaxLayer } from "../lib/layers.ts";
@@ -199,12 +199,10 @@ const convNetJs: ConvImplementation = {
 
 // ---- TensorFlow.js ----
 
-let gradientsRegistered = false;
-
 /**
  * TensorFlow.js, NHWC, with autodiff (`tf.train.sgd(η).minimize`), fused conv + bias + ReLU
  * and dense ops, `tf.losses.softmaxCrossEntropy` (the mean over the mini-batch, so the same
- * step as ours). Its gradients are registered as tests/_tfjs.ts does it.
+ * step as ours). Its gradients come from dev_deps.ts's `registerTfGradients`.
  */
 function tfjsConv(backend: "cpu" | "wasm"): ConvImplementation {
   return {
@@ -213,10 +211,7 @@ function tfjsConv(backend: "cpu" | "wasm"): ConvImplementation {
     backend,
     dtype: "float32",
     async setup(data) {
-      if (!gradientsRegistered) {
-        await import("../tests/_tfjs.ts");
-        gradientsRegistered = true;
-      }
+      await registerTfGradients();
       if (!await tf.setBackend(backend)) throw new Error(`backend ${backend} failed to start`);
       await tf.ready();
       const xs = new Float32Array(POOL * 784), ys = new Float32Array(POOL * 10);
