@@ -5,12 +5,13 @@
  * network and cost with a hand-written backprop step.
  *
  * Prints a markdown table on stdout (each figure also as a ratio to the best TensorFlow.js
- * figure for the same network and mini-batch size), whether each speed target of the issues
- * is met, and the kernel GFLOP/s table of `kernels_bench.ts`; writes the figures and the
- * targets to `bench/results.json`.
+ * figure for the same network and mini-batch size), then the chapter-6 network's table
+ * (`conv_net_bench.ts`: ours beside ConvNetJS and TensorFlow.js), whether each speed target of
+ * the issues is met, and the kernel GFLOP/s table of `kernels_bench.ts`; writes the figures
+ * and the targets to `bench/results.json`.
  *
  *     deno task bench [--seconds 3] [--json bench/results.json] [--random-data]
- *                     [--kernel-passes 2]
+ *                     [--kernel-passes 2] [--only dense|conv]
  *
  * To add a row, add an entry to `implementations()`; to add a column, add an entry to `CASES`.
  *
@@ -23,6 +24,7 @@ import { Network } from "../lib/network.ts";
 import type { SgdOptions } from "../lib/options.ts";
 import { type PackedData, slice, toPairs } from "../lib/dataset.ts";
 import { kernelReport } from "./kernels_bench.ts";
+import { convSection } from "./conv_net_bench.ts";
 
 // ---- what is measured ----
 
@@ -402,7 +404,8 @@ async function checkSameSteps(impl: Implementation, data: PackedData): Promise<n
 
 const USAGE = `Usage: deno task bench [options]
 
-Examples per second for our per-example and matrix paths and TensorFlow.js.
+Examples per second for our per-example and matrix paths and TensorFlow.js, then for the
+book's chapter-6 network: ours, ConvNetJS and TensorFlow.js.
 
 Options:
   --seconds S     Timed seconds per figure, in 3 interleaved rounds, after a warm-up
@@ -413,6 +416,9 @@ Options:
   --kernel-passes N
                   Passes of the kernel GFLOP/s table printed after the figures, each
                   the best of 10 short timings (default 2; 0 leaves the table out)
+  --only SECTION  Run one section: "dense" (the networks of chapters 1-3, and the
+                  kernel table) or "conv" (the chapter-6 network); the other's entries
+                  in the JSON file are kept
   -h, --help      Show this help`;
 
 async function main(): Promise<number> {
@@ -426,6 +432,7 @@ async function main(): Promise<number> {
         "random-data": { type: "boolean", default: false },
         "tf-layouts": { type: "boolean", default: false },
         "kernel-passes": { type: "string", default: "2" },
+        only: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;
@@ -440,6 +447,11 @@ async function main(): Promise<number> {
   const seconds = Number(flags.seconds);
   if (!(seconds > 0) || !Number.isFinite(seconds)) {
     console.error(`bench: --seconds is "${flags.seconds}", expected a positive number`);
+    return 2;
+  }
+  const only = flags.only;
+  if (only !== undefined && only !== "dense" && only !== "conv") {
+    console.error(`bench: --only is "${only}", expected "dense" or "conv"`);
     return 2;
   }
   const kernelPasses = Number(flags["kernel-passes"]);
@@ -466,12 +478,116 @@ async function main(): Promise<number> {
   const { data, description } = await loadData(flags["random-data"]);
   console.error(`Data: ${description}; ${seconds} s per measurement`);
 
-  const impls = implementations(flags["tf-layouts"]);
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const cpu = await cpuModel();
+  const machine = `Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ${cpu}, ` +
+    `${navigator.hardwareConcurrency} cores. TensorFlow.js ${tf.version_core} (wasm SIMD: ${simd})`;
+  // What an earlier run wrote: with --only, the other section's entries are kept.
+  let previous: Record<string, unknown> = {};
+  if (only !== undefined) {
+    try {
+      previous = JSON.parse(await Deno.readTextFile(flags.json));
+    } catch { /* none yet */ }
+  }
+  const oldTargets = (previous.targets ?? []) as { network?: string }[];
+  let report: Record<string, unknown> = { ...previous };
+
+  if (only !== "conv") {
+    const dense = await denseSection(data, seconds, flags["tf-layouts"]);
+    if (dense === undefined) return 1;
+    console.log(dense.text);
+    console.log(
+      `\nData: ${description}. ${machine}, float32; ours: float64 or float32 as labelled. ` +
+        `Load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0]!.toFixed(2)} after.`,
+    );
+    console.log(dense.targets.map((t) => t.line).join("\n"));
+    report = {
+      ...report,
+      date: new Date().toISOString(),
+      data: description,
+      secondsPerMeasurement: seconds,
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      cpu,
+      cores: navigator.hardwareConcurrency,
+      tfjs: tf.version_core,
+      wasmSimd: simd,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: Deno.loadavg()[0]!,
+      targets: [
+        ...dense.targets.map(({ line: _, ...t }) => t),
+        ...oldTargets.filter((t) => t.network !== undefined),
+      ],
+      results: dense.rows,
+    };
+  }
+
+  if (only !== "dense") {
+    console.error("The chapter-6 network:");
+    const convLoad = Deno.loadavg()[0]!;
+    const conv = await convSection(data, { seconds, log: (line) => console.error(line) });
+    console.log("\n" + conv.text);
+    console.log(
+      `Data: ${description}. ${machine}. Load average ${convLoad.toFixed(2)} before, ` +
+        `${Deno.loadavg()[0]!.toFixed(2)} after.`,
+    );
+    const convTargets = conv.targets.map(({ line: _, ...t }) => t);
+    report = {
+      ...report,
+      targets: [
+        ...((report.targets ?? []) as { network?: string }[]).filter((t) =>
+          t.network === undefined
+        ),
+        ...convTargets,
+      ],
+      conv: {
+        date: new Date().toISOString(),
+        data: description,
+        examples: conv.examplesInPool,
+        secondsPerMeasurement: seconds,
+        deno: Deno.version.deno,
+        v8: Deno.version.v8,
+        cpu,
+        cores: navigator.hardwareConcurrency,
+        tfjs: tf.version_core,
+        wasmSimd: simd,
+        loadAverageBefore: convLoad,
+        loadAverageAfter: Deno.loadavg()[0]!,
+        flopsPerExample: conv.flopsPerExample,
+        targets: convTargets,
+        results: conv.rows,
+      },
+    };
+  }
+
+  if (only !== "conv" && kernelPasses > 0) {
+    console.error("Timing the kernels…");
+    console.log("\n" + kernelReport({ targetMs: 2, repeats: 10, passes: kernelPasses }));
+  }
+
+  const tmp = `${flags.json}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
+  await Deno.rename(tmp, flags.json);
+  console.error(`Wrote ${flags.json}`);
+  return 0;
+}
+
+/**
+ * The networks of chapters 1–3: the pre-flight check of each TensorFlow.js implementation,
+ * then every case side by side. Returns the table, the rows and the targets, or `undefined`
+ * when a TensorFlow.js implementation does not take the book's steps.
+ */
+async function denseSection(
+  data: PackedData,
+  seconds: number,
+  tfLayouts: boolean,
+): Promise<{ text: string; rows: Row[]; targets: Target[] } | undefined> {
+  const impls = implementations(tfLayouts);
   for (const impl of impls.filter((i) => i.family === "tfjs")) {
     const diff = await checkSameSteps(impl, data);
     if (!(diff < 1e-5)) {
       console.error(`${impl.name} does not take the book's steps (relative difference ${diff})`);
-      return 1;
+      return undefined;
     }
     console.error(
       `  ${impl.name} takes the book's steps (relative difference ${diff.toExponential(1)})`,
@@ -509,48 +625,10 @@ async function main(): Promise<number> {
     );
     if (best > 0) { for (const r of same) r.ratioToBestTfjs = r.examplesPerSecond / best; }
   }
-
-  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-  const cpu = await cpuModel();
-  console.log(
-    `Examples per second, one gradient step per mini-batch (higher is better; ` +
-      `in parentheses: ratio to the best TensorFlow.js figure in the column).\n`,
-  );
-  console.log(table(impls, rows));
-  console.log(
-    `\nData: ${description}. Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, ` +
-      `${cpu}, ${navigator.hardwareConcurrency} cores. TensorFlow.js ${tf.version_core} ` +
-      `(wasm SIMD: ${simd}, float32); ours: float64 or float32 as labelled. ` +
-      `Load average ${loadBefore.toFixed(2)} before, ${Deno.loadavg()[0]!.toFixed(2)} after.`,
-  );
-  const targets = checkTargets(rows);
-  console.log(targets.map((t) => t.line).join("\n"));
-
-  if (kernelPasses > 0) {
-    console.error("Timing the kernels…");
-    console.log("\n" + kernelReport({ targetMs: 2, repeats: 10, passes: kernelPasses }));
-  }
-
-  const report = {
-    date: new Date().toISOString(),
-    data: description,
-    secondsPerMeasurement: seconds,
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    cpu,
-    cores: navigator.hardwareConcurrency,
-    tfjs: tf.version_core,
-    wasmSimd: simd,
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: Deno.loadavg()[0]!,
-    targets: targets.map(({ line: _, ...t }) => t),
-    results: rows,
-  };
-  const tmp = `${flags.json}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
-  await Deno.rename(tmp, flags.json);
-  console.error(`Wrote ${flags.json}`);
-  return 0;
+  const text = `Examples per second, one gradient step per mini-batch (higher is better; ` +
+    `in parentheses: ratio to the best TensorFlow.js figure in the column).\n\n` +
+    table(impls, rows);
+  return { text, rows, targets: checkTargets(rows) };
 }
 
 /** A target of the issues, measured: the ratio reached and the one asked for. */

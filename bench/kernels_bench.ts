@@ -271,6 +271,18 @@ function miniBatchStep(K: Kernels): () => void {
     for (let l = 0; l < 2; l++) [weights[l], spare[l]] = [spare[l]!, weights[l]!];
   };
 }
+/**
+ * GFLOP/s of `gemmNT` (the forward pass's product, `C = A·Bᵀ`) on a 512×512×512 problem with
+ * the kernel set `k`: what its products reach when the shapes are large. Best of the
+ * settings' timings over its passes.
+ */
+export function largeProductGflops(k: Kernels, settings: KernelBenchSettings = QUICK): number {
+  const c = gemm("gemmNT", BIG, BIG, BIG), call = c.make(k);
+  let best = Infinity;
+  for (let pass = 0; pass < settings.passes; pass++) best = Math.min(best, time(call, settings));
+  return c.flops / best / 1e9;
+}
+
 /** Flops of one step: the products, plus one per element for the rest (nominal). */
 const STEP_FLOPS = 2 * 10 * (30 * 784 * 2 + 10 * 30 * 3) + 2 * (300 + 100 + 40) + 7840;
 

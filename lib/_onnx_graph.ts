@@ -1,7 +1,7 @@
 // A small builder of ONNX graphs: float32 initializers, nodes with their attributes, one
 // float32 input and one output, then the model's bytes. Each kind of network adds its own
-// nodes through it (today the fully connected Network; a convolutional network would add
-// Conv, MaxPool and Flatten the same way).
+// nodes through it (lib/onnx.ts: Gemm and activations for the book's Network; Reshape, Conv,
+// MaxPool, Flatten, Gemm and Softmax for Network3).
 //
 // The protobuf messages are written by the npm package onnx-proto: code that pbjs
 // (protobufjs's generator) made from the official onnx.proto of ONNX 1.10 (IR version 8),

@@ -41,6 +41,37 @@ export interface Trainee {
 
 type Callbacks = Pick<SgdOptions, "onEpoch" | "onProgress">;
 
+/**
+ * One training run at a time on a network: a second run (a cell re-run while the first still
+ * trains, or two un-awaited calls) would interleave its updates with the first's, so it is
+ * refused, naming the run that holds the network. (Refused rather than queued: a queued run
+ * would silently train on top of the first's result.)
+ */
+export class RunGuard {
+  #running: string | undefined;
+
+  /** Throws if a run is going. */
+  check(where: string): void {
+    if (this.#running !== undefined) {
+      throw new Error(
+        `${where}: this network is still training (${this.#running}); await that run before starting another`,
+      );
+    }
+  }
+
+  /** Runs `fn` as the network's training run, described by its settings. */
+  async run<T>(cfg: TrainConfig, fn: () => Promise<T>): Promise<T> {
+    this.#running = `an sgd run of ${cfg.epochs} epochs (eta ${cfg.eta}) started at ${
+      new Date().toISOString()
+    }`;
+    try {
+      return await fn();
+    } finally {
+      this.#running = undefined;
+    }
+  }
+}
+
 /** Trains for `cfg.epochs` (or until the schedule stops it) and returns the history. */
 export async function train(
   ws: TrainingWorkspace,

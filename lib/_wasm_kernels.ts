@@ -109,6 +109,15 @@ export function wasmSupported(): boolean {
   }
 }
 
+/**
+ * The backend for measuring a network: the caller's, else that of the network's last run,
+ * else WebAssembly where this runtime runs it, else TypeScript (so `evaluate` works anywhere).
+ */
+export function measuringBackend(...choices: (Backend | undefined)[]): Backend {
+  for (const b of choices) if (b !== undefined) return b;
+  return wasmSupported() ? "wasm" : "js";
+}
+
 const PAGE = 65536;
 const ALIGN = 16; // one SIMD vector
 

@@ -44,7 +44,9 @@ export interface ConvPoolLayerOptions {
 
 /** Options of a {@linkcode FullyConnectedLayer}. */
 export interface FullyConnectedLayerOptions {
+  /** Inputs (network3: `n_in`). */
   readonly nIn: number;
+  /** Neurons (network3: `n_out`). */
   readonly nOut: number;
   /** Default `"sigmoid"`, as network3.py. */
   readonly activation?: LayerActivation;
@@ -54,7 +56,9 @@ export interface FullyConnectedLayerOptions {
 
 /** Options of a {@linkcode SoftmaxLayer}. */
 export interface SoftmaxLayerOptions {
+  /** Inputs (network3: `n_in`). */
   readonly nIn: number;
+  /** Outputs, one per class (network3: `n_out`). */
   readonly nOut: number;
   /** Probability that an input is dropped in training; default 0. */
   readonly pDropout?: number;
@@ -113,19 +117,39 @@ function normal(n: number, sd: number, rng: Random): Float64Array {
  * A convolution (valid, stride 1) followed by max-pooling and the activation: network3.py's
  * `ConvPoolLayer`. Its output is `F × ⌊OH/PH⌋ × ⌊OW/PW⌋` with `OH = H − KH + 1`, `OW = W − KW +
  * 1` (the pool must divide OH and OW).
+ *
+ * @example The book's first conv layer on MNIST
+ * ```ts
+ * import { ConvPoolLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28] });
+ * assert.deepEqual(layer.outputShape, [20, 12, 12]);
+ * assert.equal(layer.w.length, 20 * 25);
+ * assert.throws(
+ *   () => new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28], poolSize: [5, 5] }),
+ *   /pool 5×5 does not divide the 24×24 feature map/,
+ * );
+ * ```
  */
 export class ConvPoolLayer {
+  /** `[F, C, KH, KW]`: F filters of C channels, KH × KW each. */
   readonly filterShape: readonly [number, number, number, number];
+  /** `[C, H, W]`: the input image. */
   readonly imageShape: readonly [number, number, number];
+  /** `[PH, PW]`: the max-pooling windows. */
   readonly poolSize: readonly [number, number];
+  /** The activation, applied after pooling. */
   readonly activation: LayerActivation;
-  /** `C·H·W` and `F·(OH/PH)·(OW/PW)`. */
+  /** Inputs, `C·H·W`. */
   readonly nIn: number;
+  /** Outputs, `F·(OH/PH)·(OW/PW)`. */
   readonly nOut: number;
   /** `[F, OH/PH, OW/PW]`. */
   readonly outputShape: readonly [number, number, number];
-  /** Filters, `F × C × KH × KW`, and biases, one per filter. */
+  /** Filters, `F × C × KH × KW`, row-major. */
   w: Float64Array;
+  /** Biases, one per filter. */
   b: Float64Array;
 
   /**
@@ -254,15 +278,33 @@ export class ConvPoolLayer {
 /**
  * What the dense layers share: `z = x̃ · wᵀ + b` with x̃ the input after dropout in training,
  * or `(1 − pDropout)·x · wᵀ + b` at inference, as network3.py scales it.
+ *
+ * @example
+ * ```ts
+ * import { DenseLayer, FullyConnectedLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(new FullyConnectedLayer({ nIn: 3, nOut: 2 }) instanceof DenseLayer);
+ * ```
  */
-abstract class DenseLayer {
+export abstract class DenseLayer {
+  /** Inputs. */
   readonly nIn: number;
+  /** Neurons. */
   readonly nOut: number;
+  /** Probability that an input is dropped in training. */
   readonly pDropout: number;
-  /** Weights, `nOut × nIn` (row j: neuron j's weights), and biases, one per neuron. */
+  /** Weights, `nOut × nIn` (row j: neuron j's weights). */
   w: Float64Array;
+  /** Biases, one per neuron. */
   b: Float64Array;
 
+  /**
+   * Checks the sizes and dropout of a layer called `name`.
+   *
+   * @param name The layer's class name, for errors.
+   * @param o `nIn`, `nOut`, `pDropout`.
+   */
   constructor(name: string, o: Partial<SoftmaxLayerOptions> | undefined) {
     this.nIn = countOf(`${name} nIn`, o?.nIn);
     this.nOut = countOf(`${name} nOut`, o?.nOut);
@@ -325,11 +367,28 @@ abstract class DenseLayer {
   }
 }
 
-/** A fully connected layer, `a = f(w·x + b)`: network3.py's `FullyConnectedLayer`. */
+/**
+ * A fully connected layer, `a = f(w·x + b)`: network3.py's `FullyConnectedLayer`.
+ *
+ * @example
+ * ```ts
+ * import { FullyConnectedLayer, Random } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * const layer = new FullyConnectedLayer({ nIn: 2880, nOut: 100, activation: "relu", pDropout: 0.5 }, new Random(1));
+ * assert.equal(String(layer), "FullyConnectedLayer 2880 → 100, relu, pDropout 0.5");
+ * ```
+ */
 export class FullyConnectedLayer extends DenseLayer {
+  /** The activation (network3.py's default: sigmoid). */
   readonly activation: LayerActivation;
 
-  /** Weights from N(0, 1/nOut), biases from N(0, 1), as network3.py initializes them. */
+  /**
+   * Weights from N(0, 1/nOut), biases from N(0, 1), as network3.py initializes them.
+   *
+   * @param options `nIn`, `nOut`, `activation`, `pDropout`.
+   * @param rng The generator of the initial parameters.
+   */
   constructor(options: FullyConnectedLayerOptions, rng: Random = new Random()) {
     const L = "FullyConnectedLayer";
     super(L, options);
@@ -389,8 +448,21 @@ export class FullyConnectedLayer extends DenseLayer {
 /**
  * A softmax output layer with the log-likelihood cost `C = −ln a_y`: network3.py's
  * `SoftmaxLayer`. Weights and biases start at zero, as network3.py's.
+ *
+ * @example
+ * ```ts
+ * import { SoftmaxLayer } from "@backprop/backprop";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(String(new SoftmaxLayer({ nIn: 100, nOut: 10 })), "SoftmaxLayer 100 → 10");
+ * ```
  */
 export class SoftmaxLayer extends DenseLayer {
+  /**
+   * Makes the layer with zero weights and biases.
+   *
+   * @param options `nIn`, `nOut`, `pDropout`.
+   */
   constructor(options: SoftmaxLayerOptions) {
     super("SoftmaxLayer", options);
   }

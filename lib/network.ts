@@ -11,7 +11,7 @@ import { networkConfig, readBackend, readRegularization, trainConfig } from "./_
 import { FORMAT_VERSION, type NetworkJson, parseNetworkJson } from "./_json.ts";
 import { jsKernels } from "./_kernels.ts";
 import { Optimizer, penalty, plainRule } from "./_optimizers.ts";
-import { measure, train } from "./_trainer.ts";
+import { measure, RunGuard, train } from "./_trainer.ts";
 import {
   checkEta,
   checkInput,
@@ -22,7 +22,7 @@ import {
   checkTarget,
   toSource,
 } from "./_validate.ts";
-import { selectKernels, wasmSupported } from "./_wasm_kernels.ts";
+import { measuringBackend, selectKernels } from "./_wasm_kernels.ts";
 import { activationByName, type ActivationName } from "./activations.ts";
 import type { Cost } from "./costs.ts";
 import type { Data, Example, Vector } from "./dataset.ts";
@@ -98,8 +98,8 @@ export class Network {
   #regularization: Regularization = { kind: "L2", lambda: 0, dropout: 0 };
   /** The backend of the last `sgd` run, which `evaluate` and `totalCost` follow. */
   #backend: Backend | undefined;
-  /** What is training this network now, if anything: named when a second run is refused. */
-  #busy: string | undefined;
+  /** One training run at a time. */
+  readonly #guard = new RunGuard();
 
   /**
    * Makes a network with random weights and biases: N(0, 1) as network.py does, unless `init`
@@ -268,7 +268,7 @@ export class Network {
     if (miniBatch.length === 0) {
       throw new RangeError(`${where}: mini-batch is empty, expected at least one example`);
     }
-    this.#refuseIfBusy(where);
+    this.#guard.check(where);
     let nablaB = this.biases.map((b) => new Matrix(b.rows, b.cols));
     let nablaW = this.weights.map((w) => new Matrix(w.rows, w.cols));
     for (const [x, y] of miniBatch) {
@@ -324,7 +324,7 @@ export class Network {
   async sgd(trainingData: Data, options: SgdOptions): Promise<History> {
     const where = "Cannot train";
     const cfg = trainConfig(this.sizes, trainingData, options, where);
-    this.#refuseIfBusy(where);
+    this.#guard.check(where);
     const optimizer = new Optimizer(cfg.rule);
     const ws = this.#workspace(Math.min(cfg.miniBatchSize, cfg.n), cfg.backend, cfg.dtype, {
       dropout: cfg.dropout > 0,
@@ -333,32 +333,22 @@ export class Network {
       orderLength: cfg.n,
     });
     const { rule } = cfg;
-    this.#busy = `an sgd run of ${cfg.epochs} epochs (eta ${cfg.eta}) started at ${
-      new Date().toISOString()
-    }`;
     try {
-      ws.loadParams(this.weights, this.biases);
-      this.#regularization = {
-        kind: rule.regularization,
-        lambda: rule.lambda,
-        dropout: cfg.dropout,
-      };
-      this.#backend = cfg.backend;
-      return await train(ws, cfg, options, {
-        store: () => ws.storeParams(this.weights, this.biases),
-        penalty: (n) => this.#penalty(n),
+      return await this.#guard.run(cfg, () => {
+        ws.loadParams(this.weights, this.biases);
+        this.#regularization = {
+          kind: rule.regularization,
+          lambda: rule.lambda,
+          dropout: cfg.dropout,
+        };
+        this.#backend = cfg.backend;
+        return train(ws, cfg, options, {
+          store: () => ws.storeParams(this.weights, this.biases),
+          penalty: (n) => this.#penalty(n),
+        });
       });
     } finally {
-      this.#busy = undefined;
       ws.dispose(); // its memory goes to the next workspace
-    }
-  }
-
-  #refuseIfBusy(where: string): void {
-    if (this.#busy !== undefined) {
-      throw new Error(
-        `${where}: this network is still training (${this.#busy}); await that run before starting another`,
-      );
     }
   }
 
@@ -383,7 +373,7 @@ export class Network {
   // `measure` over a whole source, in a float64 workspace of its own (chunks of up to 256),
   // on the caller's backend, else the last run's, else WebAssembly where it runs.
   #measureOnce(src: Source, withCost: boolean, backend: Backend | undefined) {
-    const chosen = backend ?? this.#backend ?? (wasmSupported() ? "wasm" : "js");
+    const chosen = measuringBackend(backend, this.#backend);
     const chunk = Math.max(1, Math.min(256, sourceLength(src)));
     const ws = this.#workspace(chunk, chosen, "float64", { data: [src] });
     try {

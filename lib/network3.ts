@@ -6,14 +6,14 @@
  * @module
  */
 
-import { type Source, sourceLength } from "./_batch.ts";
+import { classOf, type Source, sourceLength } from "./_batch.ts";
 import { readBackend, trainConfig } from "./_config.ts";
 import { LayerStack } from "./_layer_stack.ts";
 import { Optimizer, penalty } from "./_optimizers.ts";
-import { measure, train } from "./_trainer.ts";
-import { typeName } from "./_util.ts";
+import { measure, RunGuard, train } from "./_trainer.ts";
+import { afterMacrotask, argmax, typeName } from "./_util.ts";
 import { checkInput, checkOptions, checkSeed, checkTarget, toSource } from "./_validate.ts";
-import { selectKernels, wasmSupported } from "./_wasm_kernels.ts";
+import { measuringBackend, selectKernels } from "./_wasm_kernels.ts";
 import type { Data, Vector } from "./dataset.ts";
 import { jupyterDisplay, type MimeBundle } from "./displayable.ts";
 import type { History } from "./history.ts";
@@ -91,7 +91,7 @@ export class Network3 {
   readonly layers: readonly Layer[];
   #regularization: Regularization = { kind: "L2", lambda: 0, dropout: 0 };
   #backend: Backend | undefined;
-  #busy: string | undefined;
+  readonly #guard = new RunGuard();
 
   /**
    * Makes the network from its layers (network3.py's `Network(layers, mini_batch_size)`).
@@ -254,11 +254,7 @@ export class Network3 {
         `${where}: dropout is ${cfg.dropout}, but a Network3 drops what its layers' pDropout says (network3.py's); set pDropout on the FullyConnectedLayer or SoftmaxLayer instead`,
       );
     }
-    if (this.#busy !== undefined) {
-      throw new Error(
-        `${where}: this network is still training (${this.#busy}); await that run before starting another`,
-      );
-    }
+    this.#guard.check(where);
     // network3.py's normalisation of λ: per mini-batch, not per example (see above).
     const batches = cfg.n / cfg.miniBatchSize;
     const optimizer = new Optimizer({ ...cfg.rule, n: batches });
@@ -267,19 +263,17 @@ export class Network3 {
       data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
       orderLength: cfg.n,
     });
-    this.#busy = `an sgd run of ${cfg.epochs} epochs (eta ${cfg.eta}) started at ${
-      new Date().toISOString()
-    }`;
     const { rule } = cfg;
     try {
-      this.#regularization = { kind: rule.regularization, lambda: rule.lambda, dropout: 0 };
-      this.#backend = cfg.backend;
-      return await train(ws, cfg, options, {
-        store: () => ws.storeParameters(),
-        penalty: (n) => this.#penalty(n / cfg.miniBatchSize),
+      return await this.#guard.run(cfg, () => {
+        this.#regularization = { kind: rule.regularization, lambda: rule.lambda, dropout: 0 };
+        this.#backend = cfg.backend;
+        return train(ws, cfg, options, {
+          store: () => ws.storeParameters(),
+          penalty: (n) => this.#penalty(n / cfg.miniBatchSize),
+        });
       });
     } finally {
-      this.#busy = undefined;
       ws.dispose();
     }
   }
@@ -309,7 +303,7 @@ export class Network3 {
   }
 
   #chooseBackend(backend: Backend | undefined): Backend {
-    return backend ?? this.#backend ?? (wasmSupported() ? "wasm" : "js");
+    return measuringBackend(backend, this.#backend);
   }
 
   /**
@@ -466,9 +460,10 @@ export class Network3 {
   }
 
   /**
-   * What a notebook shows for the network: its layers as text.
+   * What a notebook shows for the network: a table of its layers with their types, output
+   * shapes and parameter counts (see `networkSummary`).
    *
-   * @returns A promise of the MIME bundle.
+   * @returns A promise of the MIME bundle: an HTML table, its SVG and text.
    *
    * @example
    * ```ts
@@ -479,8 +474,10 @@ export class Network3 {
    * assert.match((await net[jupyterDisplay]())["text/plain"] as string, /^Network3/);
    * ```
    */
-  [jupyterDisplay](): Promise<MimeBundle> {
-    return Promise.resolve({ "text/plain": String(this) });
+  async [jupyterDisplay](): Promise<MimeBundle> {
+    // Display code sits above the math, which never imports it: it loads only when shown.
+    const { networkSummary } = await import("./display/network_summary.ts");
+    return await afterMacrotask(networkSummary(this).bundle());
   }
 
   /** @ignore The predictions behind {@linkcode ensembleVote}. */
@@ -529,11 +526,7 @@ export function ensembleVote(nets: readonly Network3[], testData: Data): number 
   for (let e = 0; e < sourceLength(src); e++) {
     count.fill(0);
     for (const v of votes) count[v[e]!]!++;
-    let best = 0;
-    for (let c = 1; c < count.length; c++) if (count[c]! > count[best]!) best = c;
-    const y = src.kind === "packed" ? src.data.labels[e]! : src.ys[e]!;
-    const label = typeof y === "number" ? y : Array.from(y).indexOf(Math.max(...Array.from(y)));
-    if (best === label) correct++;
+    if (argmax(count) === classOf(src, e)) correct++; // a tie: the smallest class wins
   }
   return correct;
 }

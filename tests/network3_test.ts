@@ -3,9 +3,11 @@ import {
   ConvPoolLayer,
   ensembleVote,
   FullyConnectedLayer,
+  jupyterDisplay,
   loadMnist,
   loadNetwork3,
   Network3,
+  networkSummary,
   packData,
   Random,
   saveNetwork,
@@ -225,4 +227,9 @@ Deno.test("the book's chapter-6 network learns MNIST digits (a subset, float32)"
   });
   assert.ok(history.last!.test!.accuracy! > 0.8, `accuracy ${history.last!.test!.accuracy}`);
   assert.equal(net.evaluate(slice(test, 0, 1000)), history.last!.test!.correct);
+});
+
+Deno.test("a Network3 shows in a notebook as its networkSummary", async () => {
+  const net = small(16);
+  assert.deepEqual(await net[jupyterDisplay](), await networkSummary(net).bundle());
 });

@@ -1,4 +1,4 @@
-// The graph builder can express what a convolutional network will need (Conv, MaxPool,
+// The graph builder can express what a convolutional network needs (Conv, MaxPool,
 // Reshape, integer-list attributes, int64 initializers): a small graph of them, run by ONNX
 // Runtime, equals the same computation written out here.
 

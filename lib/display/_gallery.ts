@@ -16,13 +16,17 @@ export interface Tile {
   info: Record<string, string | number>;
 }
 
-/** The vega-lite spec of a gallery of `w × h`-pixel tiles shown at `scale`. */
+/**
+ * The vega-lite spec of a gallery of `w × h`-pixel tiles shown at `scale`; with `frame`, a
+ * thin grey outline around each image (so that a white one still shows where it is).
+ */
 export function gallerySpec(
   tiles: Tile[],
   [h, w]: readonly [number, number],
   columns: number,
   scale: number,
   title: string | undefined,
+  frame = false,
 ): Record<string, unknown> {
   const cw = w * scale + 8, ch = h * scale + 18;
   const cols = Math.max(1, Math.min(columns, tiles.length));
@@ -68,7 +72,21 @@ export function gallerySpec(
           color: { field: "color", type: "nominal", scale: null },
         },
       },
+      ...(frame ? [frameLayer(w * scale, h * scale)] : []),
     ],
+  };
+}
+
+/** Outlines of `w × h` pixels at each tile's `x`, `y`. */
+function frameLayer(w: number, h: number): Record<string, unknown> {
+  const px = (field: string) => ({ field, type: "quantitative", scale: null });
+  return {
+    transform: [{ calculate: `datum.x + ${w}`, as: "x2" }, {
+      calculate: `datum.y + ${h}`,
+      as: "y2",
+    }],
+    mark: { type: "rect", fill: null, stroke: "#bbbbbb", strokeWidth: 0.5, aria: false },
+    encoding: { x: px("x"), x2: { field: "x2" }, y: px("y"), y2: { field: "y2" } },
   };
 }
 

@@ -29,7 +29,11 @@ export function matrixIndices(
   return px;
 }
 
-/** A matrix as an indexed-colour PNG (see {@linkcode matrixIndices}). */
+/**
+ * A matrix as an indexed-colour PNG (see {@linkcode matrixIndices}). Greys, whose colour k is
+ * the grey level 255 − k, are written as a greyscale PNG instead: the same pixels without the
+ * 768-byte palette, which dominates a small image (a 5×5 filter).
+ */
 export function matrixPng(
   data: ArrayLike<number>,
   rows: number,
@@ -39,11 +43,10 @@ export function matrixPng(
   sx = 1,
   sy = 1,
 ): Promise<Uint8Array> {
-  return encodePng(
-    cols * sx,
-    rows * sy,
-    matrixIndices(data, rows, cols, domain, sx, sy),
-    1,
-    colorTable(scheme),
-  );
+  const indices = matrixIndices(data, rows, cols, domain, sx, sy);
+  if (scheme === "greys") {
+    for (let i = 0; i < indices.length; i++) indices[i] = 255 - indices[i]!;
+    return encodePng(cols * sx, rows * sy, indices, 1);
+  }
+  return encodePng(cols * sx, rows * sy, indices, 1, colorTable(scheme));
 }

@@ -1,6 +1,6 @@
 /**
  * Figures for Deno's Jupyter kernel: training histories, heatmaps of weights, receptive
- * fields, confusion matrices, digits, network diagrams, decision boundaries, live progress
+ * fields, a conv layer's filters and feature maps, confusion matrices, digits, network diagrams, decision boundaries, live progress
  * and self-contained HTML reports. A figure displays itself as the last expression of a
  * cell, in three layers: an interactive vega-lite (or plotly) chart, a static SVG or PNG of
  * it, and a line of text.
@@ -35,6 +35,8 @@ export * from "./digits.ts";
 export * from "./network_diagram.ts";
 export * from "./decision_boundary.ts";
 export * from "./network_summary.ts";
+export * from "./filters.ts";
+export * from "./feature_maps.ts";
 export * from "./progress_bar.ts";
 export * from "./live.ts";
 export * from "./report.ts";

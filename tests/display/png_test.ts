@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { colorTable } from "../../lib/display/_color.ts";
+import { matrixIndices, matrixPng } from "../../lib/display/_image.ts";
 import { crc32, encodePng, pngDataUrl } from "../../lib/display/_png.ts";
 import { bitwiseCrc, decodePng, pngFromDataUrl } from "./_decode.ts";
 
@@ -44,4 +46,16 @@ Deno.test("pngDataUrl() wraps the bytes in base64", async () => {
   const url = pngDataUrl(png);
   assert.match(url, /^data:image\/png;base64,iVBORw0KGgo/);
   assert.deepEqual(pngFromDataUrl(url), png);
+});
+
+Deno.test("matrixPng() in greys is greyscale, the same pixels as through the palette", async () => {
+  const values = Array.from({ length: 15 }, (_, i) => Math.sin(i));
+  const domain: [number, number] = [-1, 1];
+  const grey = await decodePng(await matrixPng(values, 3, 5, "greys", domain));
+  assert.equal(grey.colorType, 0);
+  const indices = matrixIndices(values, 3, 5, domain);
+  const viaPalette = await decodePng(await encodePng(5, 3, indices, 1, colorTable("greys")));
+  assert.equal(viaPalette.colorType, 3);
+  assert.deepEqual(grey.rgb, viaPalette.rgb);
+  assert.equal((await decodePng(await matrixPng(values, 3, 5, "redblue", domain))).colorType, 3);
 });
