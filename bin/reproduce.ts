@@ -385,10 +385,11 @@ async function runNetwork3(
           } MB resident)`,
         ),
     });
-    // network3.py: the test accuracy of the epoch with the best validation accuracy (the first).
+    // network3.py: the test accuracy of the epoch with the best validation accuracy (on a tie
+    // the later epoch, as network3.py's `>=`).
     best = history.entries[0]!;
     for (const e of history.entries) {
-      if (e.evaluation!.accuracy! > best.evaluation!.accuracy!) best = e;
+      if (e.evaluation!.accuracy! >= best.evaluation!.accuracy!) best = e;
     }
     nets.push(net);
   }
