@@ -238,10 +238,25 @@ export class Matrix {
     }
     const [n, k, p] = [this.rows, this.cols, other.cols];
     const out = new Matrix(n, p), a = this.data, b = other.data, c = out.data;
-    for (let i = 0; i < n; i++) {
-      for (let t = 0; t < k; t++) {
-        const v = a[i * k + t]!;
-        for (let j = 0; j < p; j++) c[i * p + j] = c[i * p + j]! + v * b[t * p + j]!;
+    if (p === 1) {
+      // Matrix times column (the book's w·a): each entry one dot product of a row.
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let t = 0; t < k; t++) sum += a[i * k + t]! * b[t]!;
+        c[i] = sum;
+      }
+    } else if (k === 1) {
+      // Column times row (BP4's δ·aᵀ): each entry one product.
+      for (let i = 0; i < n; i++) {
+        const v = a[i]!;
+        for (let j = 0; j < p; j++) c[i * p + j] = v * b[j]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < k; t++) {
+          const v = a[i * k + t]!;
+          for (let j = 0; j < p; j++) c[i * p + j] = c[i * p + j]! + v * b[t * p + j]!;
+        }
       }
     }
     return out;
@@ -313,7 +328,9 @@ export class Matrix {
    * ```
    */
   hadamard(other: Matrix): Matrix {
-    return this.#zip(other, "multiply", (x, y) => x * y);
+    const out = this.#sameShape(other, "multiply"), a = this.data, b = other.data;
+    for (let i = 0; i < a.length; i++) out.data[i] = a[i]! * b[i]!;
+    return out;
   }
 
   /**
@@ -331,7 +348,9 @@ export class Matrix {
    * ```
    */
   add(other: Matrix): Matrix {
-    return this.#zip(other, "add", (x, y) => x + y);
+    const out = this.#sameShape(other, "add"), a = this.data, b = other.data;
+    for (let i = 0; i < a.length; i++) out.data[i] = a[i]! + b[i]!;
+    return out;
   }
 
   /**
@@ -349,7 +368,9 @@ export class Matrix {
    * ```
    */
   sub(other: Matrix): Matrix {
-    return this.#zip(other, "subtract", (x, y) => x - y);
+    const out = this.#sameShape(other, "subtract"), a = this.data, b = other.data;
+    for (let i = 0; i < a.length; i++) out.data[i] = a[i]! - b[i]!;
+    return out;
   }
 
   /**
@@ -370,15 +391,14 @@ export class Matrix {
     return new Matrix(this.rows, this.cols, this.data.map((v) => c * v));
   }
 
-  #zip(other: Matrix, verb: string, f: (x: number, y: number) => number): Matrix {
+  /** A zero matrix shaped as this one, after checking that `other` is shaped alike. */
+  #sameShape(other: Matrix, verb: string): Matrix {
     if (this.rows !== other.rows || this.cols !== other.cols) {
       throw new RangeError(
         `Cannot ${verb} ${this.rows}×${this.cols} and ${other.rows}×${other.cols}: expected the same shape`,
       );
     }
-    const out = new Matrix(this.rows, this.cols);
-    for (let i = 0; i < out.data.length; i++) out.data[i] = f(this.data[i]!, other.data[i]!);
-    return out;
+    return new Matrix(this.rows, this.cols);
   }
 
   /**
