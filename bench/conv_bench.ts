@@ -8,7 +8,7 @@
 // The WebAssembly direct convolution is bench-only (bench/conv_direct.as.ts): it is compiled
 // here together with lib/wasm/kernels.as.ts, so that both run from one module and memory.
 
-import { loadAsc } from "../dev_deps.ts";
+import { compile } from "../tools/build_wasm.ts";
 import { type Buf, convWorkLength, jsKernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../lib/layers.ts";
@@ -159,35 +159,8 @@ function directInput(
 async function compileWithDirect(): Promise<WebAssembly.Module> {
   const source = (await Deno.readTextFile("lib/wasm/kernels.as.ts")) + "\n" +
     (await Deno.readTextFile("bench/conv_direct.as.ts"));
-  let wasm: Uint8Array | undefined, log = "";
-  const asc = await loadAsc();
-  const { error } = await asc.main([
-    "combined.as.ts",
-    "--outFile",
-    "combined.wasm",
-    "--optimizeLevel",
-    "3",
-    "--shrinkLevel",
-    "0",
-    "--noAssert",
-    "--runtime",
-    "stub",
-    "--importMemory",
-    "--initialMemory",
-    "1",
-    "--noExportMemory",
-    "--enable",
-    "simd,relaxed-simd",
-    "--noColors",
-  ], {
-    readFile: (name: string) => (name === "combined.as.ts" ? source : null),
-    writeFile: (name: string, contents: Uint8Array | string) => {
-      if (name === "combined.wasm" && contents instanceof Uint8Array) wasm = contents;
-    },
-    stdout: { write: (s: string) => (log += s) },
-    stderr: { write: (s: string) => (log += s) },
-  });
-  if (error || wasm === undefined) throw new Error(`AssemblyScript failed: ${error}\n${log}`);
+  // The build's own compiler call and flags (tools/build_wasm.ts), on the combined source.
+  const wasm = await compile([], source);
   return new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
 }
 

@@ -30,8 +30,11 @@ const FLAGS = [
   "--noColors",
 ];
 
-/** Compiles the kernels with `FLAGS` and `extra` flags; returns the binary. */
-export async function compile(extra: string[] = []): Promise<Uint8Array> {
+/**
+ * Compiles the kernels with `FLAGS` and `extra` flags; returns the binary. With `source`, that
+ * text is compiled instead of the file (bench/conv_bench.ts adds its direct loops to it).
+ */
+export async function compile(extra: string[] = [], source?: string): Promise<Uint8Array> {
   const outputs = new Map<string, Uint8Array | string>();
   let log = "";
   const stream = {
@@ -46,6 +49,9 @@ export async function compile(extra: string[] = []): Promise<Uint8Array> {
     writeFile: (name: string, contents: Uint8Array | string) => {
       outputs.set(name, contents);
     },
+    ...(source === undefined
+      ? {}
+      : { readFile: (name: string) => (name === SOURCE ? source : null) }),
   });
   if (error) throw new Error(`AssemblyScript failed: ${error.message}\n${log}`);
   if (log.trim() !== "") throw new Error(`AssemblyScript reported:\n${log}`);
