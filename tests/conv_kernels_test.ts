@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertClose, fill } from "./_kernel_checks.ts";
 import { type Buf, convWorkLength, jsKernels, jsKernels32, type Kernels } from "../lib/_kernels.ts";
 import { wasmKernels } from "../lib/_wasm_kernels.ts";
 import { Random } from "../lib/random.ts";
@@ -137,31 +138,6 @@ function refConvInput(s: ConvShape, d: ArrayLike<number>, w: ArrayLike<number>) 
     }
   }
   return dx;
-}
-
-/** Fills kernel buffers with values from `gen` and returns float64 copies (the stored values). */
-function fill(bufs: Buf[], gen: () => number): Float64Array[] {
-  return bufs.map((b) => {
-    for (let i = 0; i < b.length; i++) b[i] = gen();
-    return Float64Array.from(b);
-  });
-}
-
-/** Asserts `|got − want| ≤ tol(i)` elementwise, naming the first element that is not. */
-function assertClose(
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  tol: (i: number) => number,
-  what: string,
-): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!);
-    assert.ok(
-      err <= tol(i),
-      `${what}[${i}]: got ${got[i]}, expected ${want[i]} (error ${err} > ${tol(i)})`,
-    );
-  }
 }
 
 const name = (s: ConvShape) => `m ${s.m}, ${s.c}×${s.h}×${s.w} * ${s.f}×${s.c}×${s.kh}×${s.kw}`;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertClose, fill } from "./_kernel_checks.ts";
 import {
   Act,
   type ActCode,
@@ -24,33 +25,6 @@ const ACTS: [string, ActCode][] = Object.entries(Act) as [string, ActCode][];
 
 /** Shapes m × n, typed as pairs. */
 const pairs = (...shapes: [number, number][]): [number, number][] => shapes;
-
-/** Fills wasm buffers with values from `gen` and returns float64 copies (the rounded values). */
-function fill(bufs: Buf[], gen: () => number): Float64Array[] {
-  return bufs.map((b) => {
-    for (let i = 0; i < b.length; i++) b[i] = gen();
-    return Float64Array.from(b);
-  });
-}
-
-/** Largest |got − want| / scale over all elements; throws with the index when over `tol`. */
-function assertClose(
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  tol: (i: number) => number,
-  what: string,
-): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
-    if (Number.isNaN(w)) {
-      assert.ok(Number.isNaN(g), `${what}[${i}]: got ${g}, expected NaN`);
-      continue;
-    }
-    const err = Math.abs(g - w);
-    assert.ok(err <= tol(i), `${what}[${i}]: got ${g}, expected ${w} (error ${err} > ${tol(i)})`);
-  }
-}
 
 // Shapes (m, n, k): the real ones of [784, 30, 10] at mini-batch 10, edge cases (1, odd
 // sizes, sizes around the SIMD width and block sizes), and random ones.
