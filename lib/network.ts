@@ -331,6 +331,7 @@ export class Network {
       optimizer,
       data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
       orderLength: cfg.n,
+      threads: cfg.threads,
     });
     const { rule } = cfg;
     this.#busy = `an sgd run of ${cfg.epochs} epochs (eta ${cfg.eta}) started at ${

@@ -111,6 +111,14 @@ export interface SgdOptions {
    * matrices stay float64.
    */
   dtype?: Dtype;
+  /**
+   * Threads the WebAssembly kernels may use: 1 or 2. Default 2 where the machine has two
+   * cores or more: a worker thread then takes part of each large product (mini-batches of
+   * 50 and more on MNIST's input layer), with gradients equal to the bit to one thread's;
+   * smaller products, and networks with none, stay on the calling thread. `threads: 1`
+   * forces one thread. The TypeScript kernels, and `Network3` for now, use one thread.
+   */
+  threads?: number;
   /** Regularization parameter λ (network2.py's `lmbda`); default 0, none. */
   lambda?: number;
   /**

@@ -1291,6 +1291,24 @@ export function gemmTN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): 
 export function gemmTN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
   gemmRows<f32>(m, n, k, a, 1, m, b, c, false, 1, c);
 }
+/** gemmTN with A's row stride `ts` (elements): the rows r0… of a product split by rows of C. */
+export function gemmTNs64(m: i32, n: i32, k: i32, a: usize, ts: i32, b: usize, c: usize): void {
+  gemmRows<f64>(m, n, k, a, 1, ts, b, c, false, 1, c);
+}
+export function gemmTNs32(m: i32, n: i32, k: i32, a: usize, ts: i32, b: usize, c: usize): void {
+  gemmRows<f32>(m, n, k, a, 1, ts, b, c, false, 1, c);
+}
+/** gemmTNAdd with A's row stride `ts` (elements), as gemmTNs. */
+export function gemmTNAdds64(
+  m: i32, n: i32, k: i32, a: usize, ts: i32, b: usize, beta: f64, cIn: usize, c: usize,
+): void {
+  gemmRows<f64>(m, n, k, a, 1, ts, b, c, true, beta, cIn);
+}
+export function gemmTNAdds32(
+  m: i32, n: i32, k: i32, a: usize, ts: i32, b: usize, beta: f64, cIn: usize, c: usize,
+): void {
+  gemmRows<f32>(m, n, k, a, 1, ts, b, c, true, beta, cIn);
+}
 export function gemmTNAdd64(
   m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize,
 ): void {
