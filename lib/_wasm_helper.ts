@@ -147,24 +147,24 @@ export class Helper {
   }
 
   /**
-   * Runs product `op` (1-based, lib/_wasm_worker.ts's OPS) of `m` rows of C in chunks of
-   * `rows` rows on both threads: `args` are n, k, a, b, c, cIn (byte offsets), `beta` the
-   * float64; `chunk(r0, count)` runs rows r0 … r0 + count on this thread. Throws if the
-   * worker has died.
+   * Runs product `op` (1-based, lib/_wasm_worker.ts's OPS) in chunks of `size` rows or
+   * columns of its `total` on both threads: `args` are m, n, k, a, b, c, cIn (byte offsets),
+   * `beta` the float64; `chunk(i0, count)` runs rows or columns i0 … i0 + count on this thread.
+   * Throws if the worker has died.
    */
   split(
     op: number,
-    m: number,
-    rows: number,
+    total: number,
+    size: number,
     args: readonly number[],
     beta: number,
-    chunk: (r0: number, count: number) => void,
+    chunk: (i0: number, count: number) => void,
   ): void {
     const c = this.#c;
     if (Atomics.load(c, CTL.DEAD) !== 0) this.#dead();
-    if (this.#pool.dead) return chunk(0, m); // died elsewhere: this allocation runs alone
-    const N = Math.ceil(m / rows);
-    const j = this.#post(op, N, rows, [m, ...args], beta);
+    if (this.#pool.dead) return chunk(0, total); // died elsewhere: this allocation runs alone
+    const N = Math.ceil(total / size);
+    const j = this.#post(op, N, size, [total, ...args], beta);
     stats.splits++;
     stats.chunks += N;
     const tag = jobTag(j);
@@ -172,8 +172,8 @@ export class Helper {
     for (;;) {
       const i = Atomics.add(c, CTL.NEXT, 1) & 1023;
       if (i >= N) break;
-      const r0 = i * rows;
-      chunk(r0, Math.min(rows, m - r0));
+      const i0 = i * size;
+      chunk(i0, Math.min(size, total - i0));
       Atomics.add(c, CTL.FINISHED, 1);
       mine++;
     }
@@ -205,10 +205,10 @@ export class Helper {
   }
 
   /** Writes job j: its arguments, then its tag in NEXT, then its number; wakes the worker. */
-  #post(op: number, N: number, rows: number, args: readonly number[], beta = 0): number {
+  #post(op: number, N: number, size: number, args: readonly number[], beta = 0): number {
     const c = this.#c;
     c[CTL.ARGS] = N;
-    c[CTL.ARGS + 1] = rows;
+    c[CTL.ARGS + 1] = size;
     for (let i = 0; i < args.length; i++) c[CTL.ARGS + 2 + i] = args[i]!;
     this.#f[0] = beta;
     c[CTL.OP] = op;

@@ -89,6 +89,14 @@ const NAMES = [
  * threaded allocation (measured: bench/threads_bench.ts).
  */
 export const SPLIT_MACS = 1_000_000;
+let splitMacs = SPLIT_MACS;
+
+/** Bench hook: the split size (`SPLIT_MACS` by default); returns the one it replaces. */
+export function setSplitMacsForBench(macs: number): number {
+  const old = splitMacs;
+  splitMacs = macs;
+  return old;
+}
 /** Multiply-adds per chunk of a split product (about 15–30 µs in float64). */
 const CHUNK_MACS = 300_000;
 
@@ -97,8 +105,23 @@ const CHUNK_MACS = 300_000;
  * row pairs are those of one thread), or 0 when it runs whole on the calling thread.
  */
 function chunkRows(m: number, n: number, k: number): number {
-  if (m * n * k < SPLIT_MACS || m < 4) return 0;
+  if (m * n * k < splitMacs || m < 4) return 0;
   return Math.max(2, 2 * Math.round(CHUNK_MACS / (2 * n * k)));
+}
+
+/** The chunk size of a product of m·n·k on `S`-byte elements (0: it runs whole), for tests. */
+export function chunkSize(product: string, m: number, n: number, k: number, S: number): number {
+  return product === "gemmNT" || product === "gemmNN" ? chunkRows(m, n, k) : chunkCols(m, n, k, S);
+}
+
+/**
+ * Columns of C per chunk of gemmTN/gemmTNAdd (elements of `S` bytes): a multiple of the
+ * kernel's main block, 6 vectors (12 float64 or 24 float32), or 0 when it runs whole.
+ */
+function chunkCols(m: number, n: number, k: number, S: number): number {
+  const block = 96 / S;
+  if (m * n * k < splitMacs || n < 2 * block) return 0;
+  return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)));
 }
 
 let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
@@ -302,16 +325,20 @@ function makeKernels(dtype: Dtype): Kernels {
     allocateWith,
     release,
     ownMemory: true,
-    splitMacs: SPLIT_MACS,
-    // The products split by rows of C when the allocation has a worker and the product is
-    // large: in chunks of an even number of rows (so that gemmNT pairs rows as on one
-    // thread), taken by both threads (lib/_wasm_helper.ts).
+    get splitMacs() {
+      return splitMacs;
+    },
+    // The products split when the allocation has a worker and the product is large, in
+    // chunks that both threads take (lib/_wasm_helper.ts): gemmNT and gemmNN by rows of C, an
+    // even number per chunk (so that gemmNT pairs rows as on one thread); gemmTN and
+    // gemmTNAdd by columns, a multiple of the main blocks' width per chunk (so that each
+    // chunk reads its slice of B once, and every element takes its one-thread path).
     gemmNT(m, n, k, a, b, c) {
       const e = entryOf("gemmNT", a);
       const pa = a.byteOffset, pb = at("gemmNT", e, b), pc = at("gemmNT", e, c);
       const w = e.helper, R = chunkRows(m, n, k);
       if (w === undefined || R === 0) return e.gemmNT(m, n, k, pa, pb, pc);
-      w.split(1, m, R, [n, k, pa, pb, pc, 0], 0, (r, rows) => {
+      w.split(1, m, R, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
         e.gemmNT(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
       });
     },
@@ -320,29 +347,27 @@ function makeKernels(dtype: Dtype): Kernels {
       const pa = a.byteOffset, pb = at("gemmNN", e, b), pc = at("gemmNN", e, c);
       const w = e.helper, R = chunkRows(m, n, k);
       if (w === undefined || R === 0) return e.gemmNN(m, n, k, pa, pb, pc);
-      w.split(2, m, R, [n, k, pa, pb, pc, 0], 0, (r, rows) => {
+      w.split(2, m, R, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
         e.gemmNN(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
       });
     },
     gemmTN(m, n, k, a, b, c) {
       const e = entryOf("gemmTN", a);
       const pa = a.byteOffset, pb = at("gemmTN", e, b), pc = at("gemmTN", e, c);
-      const w = e.helper, R = chunkRows(m, n, k);
-      if (w === undefined || R === 0) return e.gemmTN(m, n, k, pa, pb, pc);
-      // A is k × m: rows r… of C read columns r… of A, whose row stride stays m.
-      w.split(3, m, R, [n, k, pa, pb, pc, 0], 0, (r, rows) => {
-        e.gemmTNs(rows, n, k, pa + r * S, m, pb, pc + r * n * S);
+      const w = e.helper, W = chunkCols(m, n, k, S);
+      if (w === undefined || W === 0) return e.gemmTN(m, n, k, pa, pb, pc);
+      w.split(3, n, W, [m, n, k, pa, pb, pc, 0], 0, (s, cols) => {
+        e.gemmTNs(m, cols, k, pa, pb + s * S, pc + s * S, n);
       });
     },
     gemmTNAdd(m, n, k, a, b, beta, cIn, c) {
       const e = entryOf("gemmTNAdd", a);
       const pa = a.byteOffset, pb = at("gemmTNAdd", e, b);
       const pi = at("gemmTNAdd", e, cIn), pc = at("gemmTNAdd", e, c);
-      const w = e.helper, R = chunkRows(m, n, k);
-      if (w === undefined || R === 0) return e.gemmTNAdd(m, n, k, pa, pb, beta, pi, pc);
-      w.split(4, m, R, [n, k, pa, pb, pc, pi], beta, (r, rows) => {
-        const o = r * n * S;
-        e.gemmTNAdds(rows, n, k, pa + r * S, m, pb, beta, pi + o, pc + o);
+      const w = e.helper, W = chunkCols(m, n, k, S);
+      if (w === undefined || W === 0) return e.gemmTNAdd(m, n, k, pa, pb, beta, pi, pc);
+      w.split(4, n, W, [m, n, k, pa, pb, pc, pi], beta, (s, cols) => {
+        e.gemmTNAdds(m, cols, k, pa, pb + s * S, beta, pi + s * S, pc + s * S, n);
       });
     },
     gatherBytes(m, n, src, order, start, scale, x) {

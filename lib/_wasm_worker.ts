@@ -44,16 +44,17 @@ export const CTL_BYTES = 384;
 export const OPS = ["gemmNT", "gemmNN", "gemmTNs", "gemmTNAdds", "crash"] as const;
 
 /** How long a worker looks for the next job before it goes back to its event loop. */
-export const SPIN_MS = 1;
+export const SPIN_MS = 0.25;
 
 /** The tag of job j in the NEXT word. */
 export function jobTag(j: number): number {
   return (j & 0xfffff) << 10;
 }
 
-// Job arguments: ARGS + [0] chunks N, [1] rows per chunk R, [2] m, [3] n, [4] k, [5] a,
-// [6] b, [7] c, [8] cIn (byte offsets), and β in the float64; chunk i is rows iR … min((i +
-// 1)R, m) of C.
+// Job arguments: ARGS + [0] chunks N, [1] chunk size R, [2] the length split, [3] m, [4] n,
+// [5] k, [6] a, [7] b, [8] c, [9] cIn (byte offsets), and β in the float64. gemmNT and gemmNN
+// split by rows of C (chunk i is rows iR … min((i + 1)R, m)), gemmTN and gemmTNAdd by
+// columns (the same for columns of B and C, whose rows stay n long).
 export const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const C = ${JSON.stringify(CTL)};
@@ -108,16 +109,16 @@ function serve(c, f, fns, d) {
       if (i >= N) break;
       if (Atomics.compareExchange(c, C.NEXT, v, v + 1) !== v) continue;
       const op = c[C.OP];
-      const R = c[A + 1], m = c[A + 2], n = c[A + 3], k = c[A + 4];
-      const r0 = i * R, rows = Math.min(R, m - r0);
+      const R = c[A + 1], m = c[A + 3], n = c[A + 4], k = c[A + 5];
+      const i0 = i * R, len = Math.min(R, c[A + 2] - i0);
+      const a = c[A + 6], b = c[A + 7], cc = c[A + 8], cIn = c[A + 9];
       try {
         if (op === 1 || op === 2) {
-          fns[op - 1](rows, n, k, c[A + 5] + r0 * k * S, c[A + 6], c[A + 7] + r0 * n * S);
+          fns[op - 1](len, n, k, a + i0 * k * S, b, cc + i0 * n * S);
         } else if (op === 3) {
-          fns[2](rows, n, k, c[A + 5] + r0 * S, m, c[A + 6], c[A + 7] + r0 * n * S);
+          fns[2](m, len, k, a, b + i0 * S, cc + i0 * S, n);
         } else if (op === 4) {
-          const o = r0 * n * S;
-          fns[3](rows, n, k, c[A + 5] + r0 * S, m, c[A + 6], f[0], c[A + 8] + o, c[A + 7] + o);
+          fns[3](m, len, k, a, b + i0 * S, f[0], cIn + i0 * S, cc + i0 * S, n);
         } else throw new Error("crash requested by a test");
       } catch (err) {
         return fail(c, d.memory, d.ctl, err);
