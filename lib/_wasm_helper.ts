@@ -13,7 +13,7 @@
 // waiting, and the next threaded allocation starts a new worker.
 
 import { Worker } from "node:worker_threads";
-import { CTL, CTL_BYTES, jobTag, WORKER_SOURCE } from "./_wasm_worker.ts";
+import { CTL, CTL_BYTES, jobTag, SPIN_MS, WORKER_SOURCE } from "./_wasm_worker.ts";
 
 export { CTL_BYTES };
 
@@ -68,6 +68,13 @@ export function resetThreadStats(): void {
 const GIVE_UP_MS = 5_000;
 
 let pool: { worker: Worker; dead: boolean } | undefined;
+
+let spinMs = SPIN_MS;
+
+/** Bench hook: how long the worker looks for the next job before it sleeps, from the next allocation. */
+export function setWorkerSpinForBench(ms: number): void {
+  spinMs = ms;
+}
 
 /** Helpers of allocations not yet released (for the test hook). */
 const live = new Set<Helper>();
@@ -132,6 +139,7 @@ export class Helper {
       suffix,
       size,
       session,
+      spinMs,
       job: Atomics.load(c, CTL.JOB),
     });
   }

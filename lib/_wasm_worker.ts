@@ -79,7 +79,7 @@ function fail(c, memory, ctl, err) {
   process.exit(1);
 }
 function serve(c, f, fns, d) {
-  const A = C.ARGS, S = d.size, session = d.session;
+  const A = C.ARGS, S = d.size, session = d.session, spinMs = d.spinMs;
   Atomics.store(c, C.STATE, 1);
   let seen = d.job;
   for (;;) {
@@ -87,7 +87,7 @@ function serve(c, f, fns, d) {
     if (j === seen) {
       const t0 = performance.now();
       for (let i = 1; (j = Atomics.load(c, C.JOB)) === seen; i++) {
-        if ((i & 255) === 0 && performance.now() - t0 > ${SPIN_MS}) {
+        if ((i & 255) === 0 && performance.now() - t0 > spinMs) {
           Atomics.store(c, C.STATE, 0);
           if (Atomics.load(c, C.SESSION) !== session) return;
           Atomics.wait(c, C.JOB, seen);
