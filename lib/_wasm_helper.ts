@@ -215,12 +215,15 @@ export class Helper {
   /** Writes job j: its arguments, then its tag in NEXT, then its number; wakes the worker. */
   #post(op: number, N: number, size: number, args: readonly number[], beta = 0): number {
     const c = this.#c;
+    const j = c[CTL.JOB]! + 1;
+    // No chunk left to take, under the new tag, before the arguments change: a worker that
+    // read the last job's tag and then the new arguments fails its compare-and-swap.
+    Atomics.store(c, CTL.NEXT, jobTag(j) | 1023);
     c[CTL.ARGS] = N;
     c[CTL.ARGS + 1] = size;
     for (let i = 0; i < args.length; i++) c[CTL.ARGS + 2 + i] = args[i]!;
     this.#f[0] = beta;
     c[CTL.OP] = op;
-    const j = c[CTL.JOB]! + 1;
     Atomics.store(c, CTL.FINISHED, 0);
     Atomics.store(c, CTL.NEXT, jobTag(j));
     Atomics.store(c, CTL.JOB, j);

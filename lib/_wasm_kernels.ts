@@ -99,6 +99,7 @@ export function setSplitMacsForBench(macs: number): number {
 }
 /** Multiply-adds per chunk of a split product (about 15–30 µs in float64). */
 const CHUNK_MACS = 300_000;
+const MAX_CHUNKS = 512;
 
 /**
  * Rows of C per chunk when a product of m·n·k is split (an even number, so that gemmNT's
@@ -106,7 +107,8 @@ const CHUNK_MACS = 300_000;
  */
 function chunkRows(m: number, n: number, k: number): number {
   if (m * n * k < splitMacs || m < 4) return 0;
-  return Math.max(2, 2 * Math.round(CHUNK_MACS / (2 * n * k)));
+  // At most MAX_CHUNKS chunks (the chunk index has 10 bits in the control word).
+  return Math.max(2, 2 * Math.round(CHUNK_MACS / (2 * n * k)), 2 * Math.ceil(m / (2 * MAX_CHUNKS)));
 }
 
 /** The chunk size of a product of m·n·k on `S`-byte elements (0: it runs whole), for tests. */
@@ -121,7 +123,8 @@ export function chunkSize(product: string, m: number, n: number, k: number, S: n
 function chunkCols(m: number, n: number, k: number, S: number): number {
   const block = 96 / S;
   if (m * n * k < splitMacs || n < 2 * block) return 0;
-  return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)));
+  const most = Math.ceil(n / (block * MAX_CHUNKS));
+  return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)), most);
 }
 
 let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;

@@ -14,7 +14,9 @@
 //   JOB       number of the last job posted (1, 2, …)
 //   NEXT      (job number mod 2^20) · 1024 + the index of the next chunk to take: a thread takes
 //             chunk i of job j only by a compare-and-swap on that tagged value, so a late worker
-//             cannot take a chunk of the next job with the arguments of the last one
+//             cannot take a chunk of the next job with the arguments of the last one (the
+//             main thread sets NEXT to the new tag with no chunk left before it writes the
+//             new arguments, so a worker that read the old tag fails its swap)
 //   FINISHED  chunks finished of the current job
 //   STATE     1 while the worker looks at the job word, 0 while it sleeps in Atomics.wait on it
 //             (the main thread then notifies it)

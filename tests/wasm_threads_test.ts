@@ -108,6 +108,42 @@ Deno.test("split products equal one thread's to the bit, and the definition", as
   }
 });
 
+Deno.test("back-to-back products of different shapes on two threads stay exact", () => {
+  // Jobs of different chunk counts and arguments in quick succession: a worker that took a
+  // chunk of one job with the arguments of the next would write a wrong block or hang.
+  const K = wasmKernels("float64");
+  const shapes: [Product, number, number, number][] = [
+    ["gemmNT", 100, 30, 784],
+    ["gemmTNAdd", 30, 784, 100],
+    ["gemmNT", 64, 30, 784],
+    ["gemmTN", 50, 784, 64],
+  ];
+  const allocs = shapes.map(([p, m, n, k]) => {
+    const len = lengths(p, m, n, k);
+    const one = K.allocateWith(len, 0, 0);
+    fill(one.bufs as never, m + n);
+    run(K, p, m, n, k, one.bufs as Float64Array[]);
+    return { len, want: Float64Array.from(one.bufs[2]!), one };
+  });
+  const two = K.allocateWith(allocs.flatMap((a) => a.len), 0, 0, 2);
+  try {
+    allocs.forEach((a, s) => a.one.bufs.forEach((b, i) => two.bufs[4 * s + i]!.set(b)));
+    const before = threadStats().workerChunks;
+    const t0 = performance.now();
+    for (let i = 0; i < 4000 && performance.now() - t0 < 4000; i++) {
+      const s = i % shapes.length, [p, m, n, k] = shapes[s]!;
+      const bufs = two.bufs.slice(4 * s, 4 * s + 4) as Float64Array[];
+      if (p === "gemmTNAdd") bufs[3]!.set(allocs[s]!.one.bufs[3]!); // C_in, as before
+      run(K, p, m, n, k, bufs);
+      sameBits(bufs[2]!, allocs[s]!.want);
+    }
+    assert.ok(threadStats().workerChunks > before, "the worker took no chunk");
+  } finally {
+    K.release(two);
+    for (const a of allocs) K.release(a.one);
+  }
+});
+
 /** Random MNIST-shaped bytes: `n` examples of 784, 10 classes. */
 function randomData(n: number, seed = 5): PackedData {
   const inputs = new Uint8Array(n * 784), labels = new Uint8Array(n);
