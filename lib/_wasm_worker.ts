@@ -46,7 +46,7 @@ export const CTL_BYTES = 384;
 export const OPS = ["gemmNT", "gemmNN", "gemmTNs", "gemmTNAdds", "crash"] as const;
 
 /** How long a worker looks for the next job before it goes back to its event loop. */
-export const SPIN_MS = 0.25;
+export const SPIN_MS = 0.05;
 
 /** The tag of job j in the NEXT word. */
 export function jobTag(j: number): number {

@@ -112,11 +112,12 @@ export interface SgdOptions {
    */
   dtype?: Dtype;
   /**
-   * Threads the WebAssembly kernels may use: 1 or 2. Default 2 where the machine has two
-   * cores or more: a worker thread then takes part of each large product (mini-batches of
-   * 50 and more on MNIST's input layer), with gradients equal to the bit to one thread's;
-   * smaller products, and networks with none, stay on the calling thread. `threads: 1`
-   * forces one thread. The TypeScript kernels, and `Network3` for now, use one thread.
+   * Threads the WebAssembly kernels may use: 1 (default) or 2. With 2, a worker thread takes
+   * part of each large product (from about 1M multiply-adds: mini-batches of 50 and more on
+   * MNIST's input layer), with gradients equal to the bit to one thread's; smaller products,
+   * and networks with none, stay on the calling thread. It pays only with a core to spare:
+   * on our 2-core machines shared with other work it did not (docs/wasm.md). The TypeScript
+   * kernels, and `Network3` for now, use one thread.
    */
   threads?: number;
   /** Regularization parameter λ (network2.py's `lmbda`); default 0, none. */
