@@ -182,6 +182,11 @@ export interface WorkspaceOptions {
   readonly data?: readonly Source[];
   /** Length of {@linkcode Workspace.order}: room for a training run's order of examples. */
   readonly orderLength?: number;
+  /**
+   * Threads the kernels may use (default 1). With more, the allocation opts in to the
+   * kernels' threads when one of the workspace's products is large enough to split.
+   */
+  readonly threads?: number;
 }
 
 /** Read-only views of a workspace's buffers, for gradient norms and tests. */
@@ -278,7 +283,12 @@ export class Workspace {
     const plan = residentPlan(kernels, sources);
     const orderLength = options.orderLength ?? 0;
     const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
-    const alloc = kernels.allocateWith(lengths, plan.bytes, orderLength + identityLength);
+    // A worker thread only where some product (m · n_out · n_in, forward and back) splits.
+    const largest = Math.max(...wLengths.map((w) => maxBatch * w));
+    const threads = (options.threads ?? 1) > 1 && largest >= kernels.splitMacs
+      ? options.threads
+      : 1;
+    const alloc = kernels.allocateWith(lengths, plan.bytes, orderLength + identityLength, threads);
     this.#alloc = alloc;
     const resident = placeResident(plan, alloc);
     this.order = alloc.words.subarray(0, orderLength);

@@ -147,6 +147,8 @@ export interface TrainConfig {
   readonly backend: Backend;
   /** Element type of the training workspace. */
   readonly dtype: Dtype;
+  /** Threads the WebAssembly kernels may use (1 or 2). */
+  readonly threads: number;
   readonly train: Source;
   readonly n: number;
   readonly test: Source | undefined;
@@ -232,6 +234,7 @@ const SGD_OPTION_NAMES = [
   "progressInterval",
   "backend",
   "dtype",
+  "threads",
   "lambda",
   "regularization",
   "dropout",
@@ -334,6 +337,10 @@ export function trainConfig(
   const dtype = o.dtype === undefined
     ? "float64"
     : checkChoice(o.dtype, "dtype", where, ["float64", "float32"] as const);
+  // One thread unless asked: two did not train faster on our loaded 2-core machines (docs/wasm.md).
+  const threads = o.threads === undefined
+    ? 1
+    : checkNumber(o.threads, "threads", where, { min: 1, max: 2, integer: true });
   return {
     epochs: epochs as number,
     miniBatchSize: miniBatchSize as number,
@@ -341,6 +348,7 @@ export function trainConfig(
     interval,
     backend,
     dtype,
+    threads,
     train,
     n,
     test,

@@ -57,9 +57,23 @@ export interface Kernels {
    * What `allocate(lengths)` returns, plus a zero-filled `Uint32Array` of length `words` and a
    * byte array of length `bytes` (for the caller to fill: after a `release`, it may hold old
    * bytes), in the same memory: room for an order of examples and packed byte inputs, so
-   * that `gatherBytes` reads both where the kernels run.
+   * that `gatherBytes` reads both where the kernels run. With `threads` > 1 (default 1), the
+   * WebAssembly kernels put the allocation in shared memory with a worker thread that runs
+   * half of each product of at least `splitMacs` multiply-adds on its arrays, with results
+   * equal to the bit to one thread's; `release` stops the worker. The TypeScript kernels
+   * ignore it.
    */
-  allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation;
+  allocateWith(
+    lengths: readonly number[],
+    bytes: number,
+    words: number,
+    threads?: number,
+  ): Allocation;
+  /**
+   * Products (`m·n·k` multiply-adds) from which an allocation made with threads splits across
+   * them; `Infinity` where nothing splits.
+   */
+  readonly splitMacs: number;
   /**
    * Hands back an allocation from `allocateWith`, none of whose arrays may be used again:
    * the WebAssembly kernels keep its memory (at most one, the largest) for the next one, so
@@ -617,6 +631,7 @@ export const jsKernels: Kernels = {
   }),
   release: () => {},
   ownMemory: false,
+  splitMacs: Infinity,
   gemmNT,
   gemmNN,
   gemmTN,

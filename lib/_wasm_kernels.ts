@@ -10,6 +10,13 @@
 // detaches the views of the released allocation only (which must not be used after release);
 // the views of an allocation still held are never detached. An allocation that is never
 // released is freed with its arrays by the garbage collector.
+//
+// Threads, opt-in per allocation (`allocateWith(…, threads)` with threads > 1): the memory is
+// shared, the instance is of the module built for shared memory, and a Worker on the same
+// memory (lib/_wasm_helper.ts) runs half of each product of at least `splitMacs`
+// multiply-adds, split by rows of the output so that every element's sum takes the same
+// operations in the same order as on one thread (the results are equal to the bit). Smaller
+// products, and every other kernel, run on the calling thread.
 
 import {
   type Allocation,
@@ -19,7 +26,8 @@ import {
   jsKernels32,
   type Kernels,
 } from "./_kernels.ts";
-import { KERNELS_WASM_BASE64 } from "./wasm/_kernels_wasm.ts";
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from "./wasm/_kernels_wasm.ts";
+import { CTL_BYTES, Helper } from "./_wasm_helper.ts";
 
 import type { Backend } from "./options.ts";
 
@@ -49,6 +57,10 @@ interface Entry {
   convBackwardInput: Fn;
   maxPoolForward: Fn;
   maxPoolBackward: Fn;
+  gemmTNs: Fn;
+  gemmTNAdds: Fn;
+  /** The worker of a threaded allocation, while it is held. */
+  helper?: Helper;
 }
 
 const NAMES = [
@@ -68,9 +80,68 @@ const NAMES = [
   "convBackwardInput",
   "maxPoolForward",
   "maxPoolBackward",
+  "gemmTNs",
+  "gemmTNAdds",
 ] as const;
 
+/**
+ * Products of at least this many multiply-adds (m·n·k) split across the two threads of a
+ * threaded allocation (measured: bench/threads_bench.ts).
+ */
+export const SPLIT_MACS = 1_000_000;
+let splitMacs = SPLIT_MACS;
+
+/** Bench hook: the split size (`SPLIT_MACS` by default); returns the one it replaces. */
+export function setSplitMacsForBench(macs: number): number {
+  const old = splitMacs;
+  splitMacs = macs;
+  return old;
+}
+/** Multiply-adds per chunk of a split product (about 15–30 µs in float64). */
+const CHUNK_MACS = 300_000;
+const MAX_CHUNKS = 512;
+
+/**
+ * Rows of C per chunk when a product of m·n·k is split (an even number, so that gemmNT's
+ * row pairs are those of one thread), or 0 when it runs whole on the calling thread.
+ */
+function chunkRows(m: number, n: number, k: number): number {
+  if (m * n * k < splitMacs || m < 4) return 0;
+  // At most MAX_CHUNKS chunks (the chunk index has 10 bits in the control word).
+  return Math.max(2, 2 * Math.round(CHUNK_MACS / (2 * n * k)), 2 * Math.ceil(m / (2 * MAX_CHUNKS)));
+}
+
+/** The chunk size of a product of m·n·k on `S`-byte elements (0: it runs whole), for tests. */
+export function chunkSize(product: string, m: number, n: number, k: number, S: number): number {
+  return product === "gemmNT" || product === "gemmNN" ? chunkRows(m, n, k) : chunkCols(m, n, k, S);
+}
+
+/**
+ * Columns of C per chunk of gemmTN/gemmTNAdd (elements of `S` bytes): a multiple of the
+ * kernel's main block, 6 vectors (12 float64 or 24 float32), or 0 when it runs whole.
+ */
+function chunkCols(m: number, n: number, k: number, S: number): number {
+  const block = 96 / S;
+  if (m * n * k < splitMacs || n < 2 * block) return 0;
+  const most = Math.ceil(n / (block * MAX_CHUNKS));
+  return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)), most);
+}
+
 let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
+let compiledShared: WebAssembly.Module | undefined;
+
+/** Decodes base64 and compiles it. */
+function compileBase64(b64: string): WebAssembly.Module {
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new WebAssembly.Module(bytes);
+}
+
+/** The module built for shared memory (threads), compiled on first use. */
+function sharedModule(): WebAssembly.Module {
+  return compiledShared ??= compileBase64(KERNELS_SHARED_WASM_BASE64);
+}
 
 /**
  * The compiled module, decoded and compiled synchronously on first use (24 kB), and the end
@@ -78,12 +149,9 @@ let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
  */
 function wasmModule(): { module: WebAssembly.Module; heapBase: number } {
   if (compiled === undefined) {
-    const text = atob(KERNELS_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     let module: WebAssembly.Module;
     try {
-      module = new WebAssembly.Module(bytes);
+      module = compileBase64(KERNELS_WASM_BASE64);
     } catch (e) {
       throw new Error(
         `Cannot use the WebAssembly kernels: this runtime rejected them (${
@@ -137,6 +205,7 @@ type Tagged = (Buf | Uint8Array | Uint32Array) & { [OWNER]?: Entry };
 
 function makeKernels(dtype: Dtype): Kernels {
   const Arr = dtype === "float64" ? Float64Array : Float32Array;
+  const S = Arr.BYTES_PER_ELEMENT;
   const suffix = dtype === "float64" ? "64" : "32";
   // Instances by memory, for views that `allocate` did not make itself (subarrays).
   const owners = new WeakMap<ArrayBufferLike, Entry>();
@@ -146,8 +215,25 @@ function makeKernels(dtype: Dtype): Kernels {
   let spare: { memory: WebAssembly.Memory; entry: Entry } | undefined;
   const entries = new WeakMap<Entry, WebAssembly.Memory>();
 
-  function allocateWith(lengths: readonly number[], bytes: number, words: number): Allocation {
+  // Threaded allocations keep a spare of their own (a shared memory, which cannot grow).
+  let sharedSpare: { memory: WebAssembly.Memory; entry: Entry } | undefined;
+
+  function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): Entry {
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const entry = {} as Entry;
+    for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
+    entries.set(entry, memory);
+    return entry;
+  }
+
+  function allocateWith(
+    lengths: readonly number[],
+    bytes: number,
+    words: number,
+    threads = 1,
+  ): Allocation {
     const { module, heapBase } = wasmModule();
+    const shared = threads > 1;
     let offset = heapBase;
     const offsets: number[] = [];
     const place = (byteLength: number) => {
@@ -155,13 +241,27 @@ function makeKernels(dtype: Dtype): Kernels {
       offsets.push(offset);
       offset += byteLength;
     };
+    if (shared) place(CTL_BYTES); // the hand-off's control block, first
+    const ctl = shared ? offsets.shift()! : 0;
     for (const n of lengths) place(n * Arr.BYTES_PER_ELEMENT);
     place(4 * words);
     const bytesAt = Math.ceil(offset / ALIGN) * ALIGN;
     place(bytes);
     const pages = Math.max(1, Math.ceil(offset / PAGE));
     let memory: WebAssembly.Memory, entry: Entry;
-    if (spare !== undefined) {
+    if (shared) {
+      if (sharedSpare !== undefined && sharedSpare.memory.buffer.byteLength >= pages * PAGE) {
+        ({ memory, entry } = sharedSpare);
+        // Zero all but the bytes and the control block (its job numbers go on).
+        const from = ctl + CTL_BYTES;
+        new Uint8Array(memory.buffer, from, bytesAt - from).fill(0);
+      } else {
+        memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+        entry = instantiate(sharedModule(), memory);
+      }
+      sharedSpare = undefined;
+      entry.helper = new Helper(sharedModule(), memory, ctl, suffix, S);
+    } else if (spare !== undefined) {
       ({ memory, entry } = spare);
       spare = undefined;
       const have = memory.buffer.byteLength / PAGE;
@@ -170,12 +270,10 @@ function makeKernels(dtype: Dtype): Kernels {
       new Uint8Array(memory.buffer, heapBase, bytesAt - heapBase).fill(0);
     } else {
       memory = new WebAssembly.Memory({ initial: pages });
-      const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-      entry = {} as Entry;
-      for (const name of NAMES) entry[name] = ex[name + suffix] as Fn;
-      entries.set(entry, memory);
+      entry = instantiate(module, memory);
     }
-    const buffer = memory.buffer as ArrayBuffer; // not shared: the module declares no threads
+    // A SharedArrayBuffer for threaded allocations: the typed arrays over it work alike.
+    const buffer = memory.buffer as ArrayBuffer;
     owners.set(buffer, entry);
     const tag = <V extends Tagged>(view: V): V => {
       view[OWNER] = entry;
@@ -197,6 +295,15 @@ function makeKernels(dtype: Dtype): Kernels {
     const entry = (alloc.bufs[0] as Tagged | undefined)?.[OWNER] ?? (alloc.words as Tagged)[OWNER];
     const memory = entry === undefined ? undefined : entries.get(entry);
     if (memory === undefined || alloc.words.buffer !== memory.buffer) return; // not ours, or stale
+    if (entry!.helper !== undefined) {
+      entry!.helper.release();
+      entry!.helper = undefined;
+      if (
+        sharedSpare === undefined ||
+        sharedSpare.memory.buffer.byteLength < memory.buffer.byteLength
+      ) sharedSpare = { memory, entry: entry! };
+      return;
+    }
     if (spare === undefined || spare.memory.buffer.byteLength < memory.buffer.byteLength) {
       spare = { memory, entry: entry! };
     }
@@ -230,30 +337,50 @@ function makeKernels(dtype: Dtype): Kernels {
     allocateWith,
     release,
     ownMemory: true,
+    get splitMacs() {
+      return splitMacs;
+    },
+    // The products split when the allocation has a worker and the product is large, in
+    // chunks that both threads take (lib/_wasm_helper.ts): gemmNT and gemmNN by rows of C, an
+    // even number per chunk (so that gemmNT pairs rows as on one thread); gemmTN and
+    // gemmTNAdd by columns, a multiple of the main blocks' width per chunk (so that each
+    // chunk reads its slice of B once, and every element takes its one-thread path).
     gemmNT(m, n, k, a, b, c) {
       const e = entryOf("gemmNT", a);
-      e.gemmNT(m, n, k, a.byteOffset, at("gemmNT", e, b), at("gemmNT", e, c));
+      const pa = a.byteOffset, pb = at("gemmNT", e, b), pc = at("gemmNT", e, c);
+      const w = e.helper, R = chunkRows(m, n, k);
+      if (w === undefined || R === 0) return e.gemmNT(m, n, k, pa, pb, pc);
+      w.split(1, m, R, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
+        e.gemmNT(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
+      });
     },
     gemmNN(m, n, k, a, b, c) {
       const e = entryOf("gemmNN", a);
-      e.gemmNN(m, n, k, a.byteOffset, at("gemmNN", e, b), at("gemmNN", e, c));
+      const pa = a.byteOffset, pb = at("gemmNN", e, b), pc = at("gemmNN", e, c);
+      const w = e.helper, R = chunkRows(m, n, k);
+      if (w === undefined || R === 0) return e.gemmNN(m, n, k, pa, pb, pc);
+      w.split(2, m, R, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
+        e.gemmNN(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
+      });
     },
     gemmTN(m, n, k, a, b, c) {
       const e = entryOf("gemmTN", a);
-      e.gemmTN(m, n, k, a.byteOffset, at("gemmTN", e, b), at("gemmTN", e, c));
+      const pa = a.byteOffset, pb = at("gemmTN", e, b), pc = at("gemmTN", e, c);
+      const w = e.helper, W = chunkCols(m, n, k, S);
+      if (w === undefined || W === 0) return e.gemmTN(m, n, k, pa, pb, pc);
+      w.split(3, n, W, [m, n, k, pa, pb, pc, 0], 0, (s, cols) => {
+        e.gemmTNs(m, cols, k, pa, pb + s * S, pc + s * S, n);
+      });
     },
     gemmTNAdd(m, n, k, a, b, beta, cIn, c) {
       const e = entryOf("gemmTNAdd", a);
-      e.gemmTNAdd(
-        m,
-        n,
-        k,
-        a.byteOffset,
-        at("gemmTNAdd", e, b),
-        beta,
-        at("gemmTNAdd", e, cIn),
-        at("gemmTNAdd", e, c),
-      );
+      const pa = a.byteOffset, pb = at("gemmTNAdd", e, b);
+      const pi = at("gemmTNAdd", e, cIn), pc = at("gemmTNAdd", e, c);
+      const w = e.helper, W = chunkCols(m, n, k, S);
+      if (w === undefined || W === 0) return e.gemmTNAdd(m, n, k, pa, pb, beta, pi, pc);
+      w.split(4, n, W, [m, n, k, pa, pb, pc, pi], beta, (s, cols) => {
+        e.gemmTNAdds(m, cols, k, pa, pb + s * S, beta, pi + s * S, pc + s * S, n);
+      });
     },
     gatherBytes(m, n, src, order, start, scale, x) {
       const k = "gatherBytes";

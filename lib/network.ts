@@ -331,6 +331,7 @@ export class Network {
       optimizer,
       data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
       orderLength: cfg.n,
+      threads: cfg.threads,
     });
     const { rule } = cfg;
     try {

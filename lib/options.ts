@@ -111,6 +111,15 @@ export interface SgdOptions {
    * matrices stay float64.
    */
   dtype?: Dtype;
+  /**
+   * Threads the WebAssembly kernels may use: 1 (default) or 2. With 2, a worker thread takes
+   * part of each large product (from about 1M multiply-adds: mini-batches of 50 and more on
+   * MNIST's input layer), with gradients equal to the bit to one thread's; smaller products,
+   * and networks with none, stay on the calling thread. It pays only with a core to spare:
+   * on our 2-core machines shared with other work it did not (docs/wasm.md). The TypeScript
+   * kernels, and `Network3` for now, use one thread.
+   */
+  threads?: number;
   /** Regularization parameter λ (network2.py's `lmbda`); default 0, none. */
   lambda?: number;
   /**

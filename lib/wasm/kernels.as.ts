@@ -234,10 +234,17 @@
  * `C[m×n] = Σ_t A(r, t) · B[t, :]` with `A(r, t)` at element `r·rs + t·ts`: gemmNN when A
  * is m×k (rs = k, ts = 1), gemmTN when A is k×m (rs = 1, ts = m). Each row of C is a
  * combination of rows of B, so the SIMD lanes run along the contiguous rows of B and C.
+ * B and C have rows of `ld` elements, of which the n columns from `b` and `c` are computed.
+ *
+ * Which path computes an element depends only on its row and column within those n: every
+ * SIMD path adds its k products with `madd` in order of t, and the last n % L columns take
+ * the scalar path. Columns from 0 to a multiple of 6·L (the main blocks' width) take the
+ * main blocks whatever n is, so a product split into blocks of columns at multiples of 6·L
+ * computes every element as the whole product does.
  */
 @inline function gemmRows<T>(
   m: i32, n: i32, k: i32, a: usize, rs: i32, ts: i32, b: usize, c: usize,
-  upd: bool, beta: f64, cIn: usize,
+  upd: bool, beta: f64, cIn: usize, ld: i32,
 ): void {
   const S = sizeof<T>();
   const d = cIn - c; // from an output to the same element of C's old value (wraps: fine)
@@ -246,7 +253,7 @@
   const L = 16 / <i32>S;
   const rsB = <usize>rs * S;
   const tsB = <usize>ts * S;
-  const nB = <usize>n * S;
+  const nB = <usize>ld * S; // the row stride of B and C (n, or more for a block of columns)
   // Main region: column blocks of 6 vectors in the outer loop, so that the slice of B they
   // read (k rows of 6 vectors) stays in L1 while every pair of rows of C passes over it.
   const W = 6 * L;
@@ -1280,26 +1287,44 @@ export function gemmNT32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): 
   gemmNT<f32>(m, n, k, a, b, c);
 }
 export function gemmNN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f64>(m, n, k, a, k, 1, b, c, false, 1, c);
+  gemmRows<f64>(m, n, k, a, k, 1, b, c, false, 1, c, n);
 }
 export function gemmNN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f32>(m, n, k, a, k, 1, b, c, false, 1, c);
+  gemmRows<f32>(m, n, k, a, k, 1, b, c, false, 1, c, n);
 }
 export function gemmTN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f64>(m, n, k, a, 1, m, b, c, false, 1, c);
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, false, 1, c, n);
 }
 export function gemmTN32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmRows<f32>(m, n, k, a, 1, m, b, c, false, 1, c);
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, false, 1, c, n);
+}
+/** gemmTN on n columns of B and C, whose rows are `ld` long: a block of a product's columns. */
+export function gemmTNs64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, ld: i32): void {
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, false, 1, c, ld);
+}
+export function gemmTNs32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, ld: i32): void {
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, false, 1, c, ld);
+}
+/** gemmTNAdd on a block of columns, as gemmTNs. */
+export function gemmTNAdds64(
+  m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize, ld: i32,
+): void {
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, true, beta, cIn, ld);
+}
+export function gemmTNAdds32(
+  m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize, ld: i32,
+): void {
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, true, beta, cIn, ld);
 }
 export function gemmTNAdd64(
   m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize,
 ): void {
-  gemmRows<f64>(m, n, k, a, 1, m, b, c, true, beta, cIn);
+  gemmRows<f64>(m, n, k, a, 1, m, b, c, true, beta, cIn, n);
 }
 export function gemmTNAdd32(
   m: i32, n: i32, k: i32, a: usize, b: usize, beta: f64, cIn: usize, c: usize,
 ): void {
-  gemmRows<f32>(m, n, k, a, 1, m, b, c, true, beta, cIn);
+  gemmRows<f32>(m, n, k, a, 1, m, b, c, true, beta, cIn, n);
 }
 export function biasActivate64(act: i32, m: i32, n: i32, z: usize, b: usize, a: usize): void {
   biasActivate<f64>(act, m, n, z, b, a);
