@@ -337,9 +337,9 @@ export function trainConfig(
   const dtype = o.dtype === undefined
     ? "float64"
     : checkChoice(o.dtype, "dtype", where, ["float64", "float32"] as const);
-  // One thread unless asked: two did not train faster on our loaded 2-core machines (docs/wasm.md).
+  // Two where the machine has them: each large product then splits only where measured faster.
   const threads = o.threads === undefined
-    ? 1
+    ? (navigator.hardwareConcurrency >= 2 ? 2 : 1)
     : checkNumber(o.threads, "threads", where, { min: 1, max: 2, integer: true });
   return {
     epochs: epochs as number,

@@ -51,6 +51,11 @@ export interface LayerStackOptions {
   readonly data?: readonly Source[];
   /** Length of `order`: room for a training run's order of examples. */
   readonly orderLength?: number;
+  /**
+   * Threads the kernels may use (default 1). With more, the allocation opts in to the
+   * kernels' threads when one of the layers' products is large enough to split.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -120,10 +125,16 @@ export class LayerStack {
     const plan = residentPlan(kernels, sources);
     const orderLength = options.orderLength ?? 0;
     const identityLength = Math.max(m, ...sources.map(sourceLength));
+    // A worker thread only where some product (m times a layer's multiply-adds) splits.
+    const largest = Math.max(...layers.map((l) => m * multiplyAdds(l)));
+    const threads = (options.threads ?? 1) > 1 && largest >= kernels.splitMacs
+      ? options.threads
+      : 1;
     const alloc = this.#alloc = kernels.allocateWith(
       lengths,
       plan.bytes,
       argmaxWords + orderLength + identityLength,
+      threads,
     );
     [this.x, this.#y] = [alloc.bufs[0]!, alloc.bufs[1]!];
     const buffers = layers.map(() => ({}) as Record<string, Buf | Uint32Array>);
@@ -316,4 +327,11 @@ export class LayerStack {
   view(): { readonly nablaW: readonly Buf[]; readonly nablaB: readonly Buf[] } {
     return { nablaW: this.buffers.map((s) => s.gw), nablaB: this.buffers.map((s) => s.gb) };
   }
+}
+
+/** A layer's multiply-adds per example in its forward product. */
+function multiplyAdds(l: Layer): number {
+  if (!(l instanceof ConvPoolLayer)) return l.w.length;
+  const [, h, w] = l.imageShape, [, , kh, kw] = l.filterShape;
+  return l.w.length * (h - kh + 1) * (w - kw + 1);
 }

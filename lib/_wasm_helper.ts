@@ -13,9 +13,43 @@
 // waiting, and the next threaded allocation starts a new worker.
 
 import { Worker } from "node:worker_threads";
-import { CTL, CTL_BYTES, jobTag, SPIN_MS, WORKER_SOURCE } from "./_wasm_worker.ts";
+import { CTL, CTL_BYTES, jobTag, OPS, SPIN_MS, WORKER_SOURCE } from "./_wasm_worker.ts";
 
 export { CTL_BYTES };
+
+/**
+ * Whether a large product splits: `"measured"` (the default), where each product shape runs
+ * both ways in turn from time to time and then the faster way is kept, or `"always"`.
+ */
+export type SplitPolicy = "measured" | "always";
+
+let policy: SplitPolicy = "measured";
+
+/** Test and bench hook: sets the split policy; returns the one it replaces. */
+export function setSplitPolicyForTesting(p: SplitPolicy): SplitPolicy {
+  const old = policy;
+  policy = p;
+  return old;
+}
+
+/**
+ * The measured choice, per product shape. Every `REPROBE` calls of a shape begin with a probe
+ * of `2 · PROBE` calls: `PROBE` split, then `PROBE` whole, the first of each unmeasured (it
+ * wakes the worker, or lets it fall asleep). The way whose other calls took less time in all
+ * is kept until the next probe. The shapes of one training step are called once per step
+ * each, so their probes fall on the same steps: a probe compares whole steps, each on two
+ * threads and then on one, under the machine's load of the moment.
+ */
+const PROBE = 4;
+const REPROBE = 128;
+
+/** How one product shape has run (see `PROBE`). */
+interface Choice {
+  calls: number;
+  split: boolean;
+  splitMs: number;
+  wholeMs: number;
+}
 
 /** Upper bounds (µs) of the stall histogram's buckets; the last bucket is everything above. */
 export const STALL_BOUNDS_US: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -24,6 +58,8 @@ export const STALL_BOUNDS_US: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200
 export interface ThreadStats {
   /** Products split. */
   splits: number;
+  /** Products large enough to split that ran whole, as measured faster (or in a probe). */
+  wholes: number;
   /** Their chunks, and how many of them the worker ran. */
   chunks: number;
   workerChunks: number;
@@ -41,6 +77,7 @@ export interface ThreadStats {
 
 const stats: ThreadStats = {
   splits: 0,
+  wholes: 0,
   chunks: 0,
   workerChunks: 0,
   stalls: STALL_BOUNDS_US.map(() => 0).concat(0),
@@ -57,6 +94,7 @@ export function threadStats(): ThreadStats {
 /** Zeroes the hand-off statistics (not the worker counts). */
 export function resetThreadStats(): void {
   stats.splits =
+    stats.wholes =
     stats.chunks =
     stats.workerChunks =
     stats.maxStallUs =
@@ -112,6 +150,7 @@ export class Helper {
   readonly #bytes: Uint8Array;
   readonly #pool: { worker: Worker; dead: boolean };
   #released = false;
+  readonly #choices = new Map<string, Choice>();
 
   /**
    * Attaches the worker to an allocation whose control block is at `ctl` in `memory` (zero,
@@ -157,10 +196,43 @@ export class Helper {
   /**
    * Runs product `op` (1-based, lib/_wasm_worker.ts's OPS) in chunks of `size` rows or
    * columns of its `total` on both threads: `args` are m, n, k, a, b, c, cIn (byte offsets),
-   * `beta` the float64; `chunk(i0, count)` runs rows or columns i0 … i0 + count on this thread.
-   * Throws if the worker has died.
+   * `beta` the float64; `chunk(i0, count)` runs rows or columns i0 … i0 + count on this thread
+   * (`chunk(0, total)` is the whole product). Whether it splits is measured per shape (see
+   * `PROBE`), unless the policy is `"always"`. Throws if the worker has died.
    */
   split(
+    op: number,
+    total: number,
+    size: number,
+    args: readonly number[],
+    beta: number,
+    chunk: (i0: number, count: number) => void,
+  ): void {
+    if (policy === "always") return this.#split(op, total, size, args, beta, chunk);
+    const key = `${op} ${total} ${size} ${args.join(" ")}`;
+    let ch = this.#choices.get(key);
+    if (ch === undefined) {
+      this.#choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
+    }
+    const phase = ch.calls++ % REPROBE;
+    const split = phase < 2 * PROBE ? phase < PROBE : ch.split;
+    const t0 = phase < 2 * PROBE ? performance.now() : 0;
+    if (split) this.#split(op, total, size, args, beta, chunk);
+    else {
+      stats.wholes++;
+      chunk(0, total);
+    }
+    if (phase >= 2 * PROBE || phase % PROBE === 0) return;
+    const ms = performance.now() - t0;
+    if (split) ch.splitMs += ms;
+    else ch.wholeMs += ms;
+    if (phase === 2 * PROBE - 1) {
+      ch.split = ch.splitMs < ch.wholeMs;
+      ch.splitMs = ch.wholeMs = 0;
+    }
+  }
+
+  #split(
     op: number,
     total: number,
     size: number,
@@ -242,7 +314,7 @@ export class Helper {
 
   /** Test hook: makes the worker fail in its next job, and waits (up to 10 s) until it has. */
   crashForTesting(): void {
-    this.#post(5, 1, 1, [0, 0, 0, 0, 0, 0, 0]);
+    this.#post(OPS.indexOf("crash") + 1, 1, 1, [0, 0, 0, 0, 0, 0, 0]);
     const t0 = performance.now();
     while (Atomics.load(this.#c, CTL.DEAD) === 0) {
       if (performance.now() - t0 > 10_000) throw new Error("The worker did not crash");

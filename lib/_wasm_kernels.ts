@@ -59,6 +59,8 @@ interface Entry {
   maxPoolBackward: Fn;
   gemmTNs: Fn;
   gemmTNAdds: Fn;
+  convPatches: Fn;
+  convBiasSums: Fn;
   /** The worker of a threaded allocation, while it is held. */
   helper?: Helper;
 }
@@ -82,6 +84,8 @@ const NAMES = [
   "maxPoolBackward",
   "gemmTNs",
   "gemmTNAdds",
+  "convPatches",
+  "convBiasSums",
 ] as const;
 
 /**
@@ -125,6 +129,15 @@ function chunkCols(m: number, n: number, k: number, S: number): number {
   if (m * n * k < splitMacs || n < 2 * block) return 0;
   const most = Math.ceil(n / (block * MAX_CHUNKS));
   return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)), most);
+}
+
+/**
+ * Examples per chunk when a convolution over m examples of `macs` multiply-adds each is split
+ * (each example's output is computed by one thread, as on one), or 0 when it runs whole.
+ */
+function chunkExamples(m: number, macs: number): number {
+  if (m * macs < splitMacs || m < 2) return 0;
+  return Math.max(1, Math.round(CHUNK_MACS / macs), Math.ceil(m / MAX_CHUNKS));
 }
 
 let compiled: { module: WebAssembly.Module; heapBase: number } | undefined;
@@ -412,23 +425,76 @@ function makeKernels(dtype: Dtype): Kernels {
       const e = entryOf("axpby", y);
       e.axpby(len, alpha, at("axpby", e, x), beta, y.byteOffset);
     },
+    // With a worker, a large convolution splits by examples (convForward, convBackwardInput:
+    // each thread with its own block of `work` for one example's patches), and the filter
+    // gradient's product by rows as gemmNT above, after the patches are laid out.
     convForward(m, c, h, w, f, kh, kw, x, filters, bias, out, work) {
       const k = "convForward";
       const e = entryOf(k, x);
-      const args = [at(k, e, filters), at(k, e, bias), at(k, e, out), at(k, e, work)] as const;
-      e.convForward(m, c, h, w, f, kh, kw, x.byteOffset, ...args);
+      const px = x.byteOffset, pf = at(k, e, filters), pb = at(k, e, bias);
+      const po = at(k, e, out), pw = at(k, e, work);
+      const pos = (h - kh + 1) * (w - kw + 1), E = chunkExamples(m, f * pos * c * kh * kw);
+      if (e.helper === undefined || E === 0) {
+        return e.convForward(m, c, h, w, f, kh, kw, px, pf, pb, po, pw);
+      }
+      const args = [c, h, w, f, kh, kw, px, pf, pb, po, pw];
+      e.helper.split(5, m, E, args, 0, (i0, len) => {
+        e.convForward(
+          len,
+          c,
+          h,
+          w,
+          f,
+          kh,
+          kw,
+          px + i0 * c * h * w * S,
+          pf,
+          pb,
+          po + i0 * f * pos * S,
+          pw,
+        );
+      });
     },
     convBackwardFilters(m, c, h, w, f, kh, kw, x, delta, gradFilters, gradBias, work) {
       const k = "convBackwardFilters";
       const e = entryOf(k, x);
-      const args = [at(k, e, delta), at(k, e, gradFilters), at(k, e, gradBias), at(k, e, work)];
-      e.convBackwardFilters(m, c, h, w, f, kh, kw, x.byteOffset, ...args);
+      const px = x.byteOffset, pd = at(k, e, delta), pg = at(k, e, gradFilters);
+      const pgb = at(k, e, gradBias), pw = at(k, e, work);
+      const n = m * (h - kh + 1) * (w - kw + 1), K = c * kh * kw, R = chunkRows(f, K, n);
+      if (e.helper === undefined || R === 0) {
+        return e.convBackwardFilters(m, c, h, w, f, kh, kw, px, pd, pg, pgb, pw);
+      }
+      const pdf = pw + K * n * S; // δ laid out by filter, after the patches
+      e.convPatches(m, c, h, w, f, kh, kw, px, pd, pw);
+      e.helper.split(1, f, R, [f, K, n, pdf, pw, pg, 0], 0, (r, rows) => {
+        e.gemmNT(rows, K, n, pdf + r * n * S, pw, pg + r * K * S);
+      });
+      e.convBiasSums(f, n, pdf, pgb);
     },
     convBackwardInput(m, c, h, w, f, kh, kw, delta, filters, dx, work) {
       const k = "convBackwardInput";
       const e = entryOf(k, delta);
-      const args = [at(k, e, filters), at(k, e, dx), at(k, e, work)];
-      e.convBackwardInput(m, c, h, w, f, kh, kw, delta.byteOffset, ...args);
+      const pd = delta.byteOffset, pf = at(k, e, filters), px = at(k, e, dx);
+      const pw = at(k, e, work);
+      const pos = (h - kh + 1) * (w - kw + 1), E = chunkExamples(m, f * pos * c * kh * kw);
+      if (e.helper === undefined || E === 0) {
+        return e.convBackwardInput(m, c, h, w, f, kh, kw, pd, pf, px, pw);
+      }
+      e.helper.split(6, m, E, [c, h, w, f, kh, kw, pd, pf, px, pw], 0, (i0, len) => {
+        e.convBackwardInput(
+          len,
+          c,
+          h,
+          w,
+          f,
+          kh,
+          kw,
+          pd + i0 * f * pos * S,
+          pf,
+          px + i0 * c * h * w * S,
+          pw,
+        );
+      });
     },
     maxPoolForward(m, c, h, w, ph, pw, x, out, argmax) {
       const k = "maxPoolForward";

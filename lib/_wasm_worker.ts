@@ -43,10 +43,18 @@ export const CTL = {
 export const CTL_BYTES = 384;
 
 /** The operations, by number: which export (with the dtype's suffix) runs a job. */
-export const OPS = ["gemmNT", "gemmNN", "gemmTNs", "gemmTNAdds", "crash"] as const;
+export const OPS = [
+  "gemmNT",
+  "gemmNN",
+  "gemmTNs",
+  "gemmTNAdds",
+  "convForward",
+  "convBackwardInput",
+  "crash",
+] as const;
 
 /** How long a worker looks for the next job before it goes back to its event loop. */
-export const SPIN_MS = 0.05;
+export const SPIN_MS = 0.25;
 
 /** The tag of job j in the NEXT word. */
 export function jobTag(j: number): number {
@@ -56,7 +64,10 @@ export function jobTag(j: number): number {
 // Job arguments: ARGS + [0] chunks N, [1] chunk size R, [2] the length split, [3] m, [4] n,
 // [5] k, [6] a, [7] b, [8] c, [9] cIn (byte offsets), and β in the float64. gemmNT and gemmNN
 // split by rows of C (chunk i is rows iR … min((i + 1)R, m)), gemmTN and gemmTNAdd by
-// columns (the same for columns of B and C, whose rows stay n long).
+// columns (the same for columns of B and C, whose rows stay n long). The convolutions split
+// by examples: [3] c, [4] h, [5] w, [6] f, [7] kh, [8] kw, then convForward's x, filters, bias,
+// out, work or convBackwardInput's delta, filters, dx, work; the worker's scratch is the second
+// C·KH·KW × OH·OW block of work (the first is the main thread's).
 export const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const C = ${JSON.stringify(CTL)};
@@ -111,16 +122,25 @@ function serve(c, f, fns, d) {
       if (i >= N) break;
       if (Atomics.compareExchange(c, C.NEXT, v, v + 1) !== v) continue;
       const op = c[C.OP];
-      const R = c[A + 1], m = c[A + 3], n = c[A + 4], k = c[A + 5];
-      const i0 = i * R, len = Math.min(R, c[A + 2] - i0);
-      const a = c[A + 6], b = c[A + 7], cc = c[A + 8], cIn = c[A + 9];
+      const R = c[A + 1], i0 = i * R, len = Math.min(R, c[A + 2] - i0);
       try {
-        if (op === 1 || op === 2) {
-          fns[op - 1](len, n, k, a + i0 * k * S, b, cc + i0 * n * S);
-        } else if (op === 3) {
-          fns[2](m, len, k, a, b + i0 * S, cc + i0 * S, n);
-        } else if (op === 4) {
-          fns[3](m, len, k, a, b + i0 * S, f[0], cIn + i0 * S, cc + i0 * S, n);
+        if (op <= 4) {
+          const m = c[A + 3], n = c[A + 4], k = c[A + 5];
+          const a = c[A + 6], b = c[A + 7], cc = c[A + 8], cIn = c[A + 9];
+          if (op <= 2) fns[op - 1](len, n, k, a + i0 * k * S, b, cc + i0 * n * S);
+          else if (op === 3) fns[2](m, len, k, a, b + i0 * S, cc + i0 * S, n);
+          else fns[3](m, len, k, a, b + i0 * S, f[0], cIn + i0 * S, cc + i0 * S, n);
+        } else if (op <= 6) {
+          const ch = c[A + 3], h = c[A + 4], w = c[A + 5], nf = c[A + 6], kh = c[A + 7], kw = c[A + 8];
+          const pos = (h - kh + 1) * (w - kw + 1), image = ch * h * w * S, out = nf * pos * S;
+          const work = c[A + (op === 5 ? 13 : 12)] + ch * kh * kw * pos * S;
+          if (op === 5) {
+            fns[4](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * image, c[A + 10], c[A + 11],
+              c[A + 12] + i0 * out, work);
+          } else {
+            fns[5](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * out, c[A + 10],
+              c[A + 11] + i0 * image, work);
+          }
         } else throw new Error("crash requested by a test");
       } catch (err) {
         return fail(c, d.memory, d.ctl, err);

@@ -262,6 +262,7 @@ export class Network3 {
       optimizer,
       data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
       orderLength: cfg.n,
+      threads: cfg.threads,
     });
     const { rule } = cfg;
     try {

@@ -112,12 +112,14 @@ export interface SgdOptions {
    */
   dtype?: Dtype;
   /**
-   * Threads the WebAssembly kernels may use: 1 (default) or 2. With 2, a worker thread takes
-   * part of each large product (from about 1M multiply-adds: mini-batches of 50 and more on
-   * MNIST's input layer), with gradients equal to the bit to one thread's; smaller products,
-   * and networks with none, stay on the calling thread. It pays only with a core to spare:
-   * on our 2-core machines shared with other work it did not (docs/wasm.md). The TypeScript
-   * kernels, and `Network3` for now, use one thread.
+   * Threads the WebAssembly kernels may use: 1 or 2 (default 2 where the runtime reports two
+   * cores or more). With 2, a worker thread can take part of each large product (from about
+   * 1M multiply-adds: mini-batches of 50 and more on MNIST's input layer, and the
+   * convolutions), with gradients equal to the bit to one thread's. Whether a product splits
+   * is measured as training runs: every 128 calls, each large product shape runs 4 times on
+   * both threads and 4 times on one, and the faster way is kept, so a machine whose second
+   * core is busy elsewhere trains on one. `threads: 1` keeps everything on the calling
+   * thread. The TypeScript kernels use one thread.
    */
   threads?: number;
   /** Regularization parameter λ (network2.py's `lmbda`); default 0, none. */

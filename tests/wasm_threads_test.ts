@@ -5,9 +5,19 @@
 import assert from "node:assert/strict";
 import { jsKernels, type Kernels } from "../lib/_kernels.ts";
 import { chunkSize, SPLIT_MACS, wasmKernels } from "../lib/_wasm_kernels.ts";
-import { crashWorkerForTesting, resetThreadStats, threadStats } from "../lib/_wasm_helper.ts";
+import {
+  crashWorkerForTesting,
+  resetThreadStats,
+  setSplitPolicyForTesting,
+  threadStats,
+} from "../lib/_wasm_helper.ts";
 import { Network } from "../lib/network.ts";
+import { Network3 } from "../lib/network3.ts";
+import { ConvPoolLayer, FullyConnectedLayer, SoftmaxLayer } from "../lib/layers.ts";
 import type { PackedData } from "../lib/dataset.ts";
+
+// Every large product splits in these tests (the measured choice has a test of its own).
+setSplitPolicyForTesting("always");
 
 const sameBits = (x: ArrayLike<number>, y: ArrayLike<number>) => {
   assert.equal(x.length, y.length);
@@ -180,6 +190,67 @@ Deno.test("sgd on two threads takes the one-thread steps to the bit, on every ba
       }
       if (c.backend === "wasm") assert.ok(threadStats().workerChunks > before);
     });
+  }
+});
+
+Deno.test("Network3's sgd on two threads takes the one-thread steps to the bit", async (t) => {
+  // The book's first convolutional layer: its convolutions (20·25·576 multiply-adds per
+  // example) and the fully connected layer after it split at m = 10.
+  const data = randomData(100);
+  for (const c of [{ dtype: "float64" }, { dtype: "float32" }] as const) {
+    await t.step(c.dtype, async () => {
+      const train = async (threads: number) => {
+        const net = new Network3([
+          new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [1, 28, 28] }),
+          new FullyConnectedLayer({ nIn: 20 * 12 * 12, nOut: 100 }),
+          new SoftmaxLayer({ nIn: 100, nOut: 10 }),
+        ], { seed: 1 });
+        const options = { epochs: 1, miniBatchSize: 10, eta: 0.1, seed: 2, lambda: 0.1, ...c };
+        await net.sgd(data, { ...options, threads });
+        return net.layers.flatMap((l) => [l.w, l.b]);
+      };
+      const one = await train(1);
+      resetThreadStats();
+      for (let run = 0; run < 20 && threadStats().workerChunks === 0; run++) {
+        const two = await train(2);
+        one.forEach((w, i) => sameBits(two[i]!, w));
+      }
+      const st = threadStats();
+      assert.ok(st.workerChunks > 0, "the worker took no chunk");
+      // Convolutions forward and back (by examples), the filter gradient's product (by rows)
+      // and the fully connected layer's products all split: 10 steps of at least 4 products.
+      assert.ok(st.splits >= 40, `only ${st.splits} products split`);
+    });
+  }
+});
+
+Deno.test("the measured choice: each shape probes 4 split and 4 whole calls, then keeps one way", () => {
+  const old = setSplitPolicyForTesting("measured");
+  const K = wasmKernels("float64");
+  const [m, n, k] = [100, 30, 784];
+  const alloc = K.allocateWith(lengths("gemmNT", m, n, k), 0, 0, 2);
+  try {
+    fill(alloc.bufs as never);
+    const [a, b, c] = alloc.bufs as Float64Array[];
+    const calls = (count: number) => {
+      resetThreadStats();
+      for (let i = 0; i < count; i++) K.gemmNT(m, n, k, a!, b!, c!);
+      return threadStats();
+    };
+    let st = calls(4);
+    assert.deepEqual([st.splits, st.wholes], [4, 0]);
+    st = calls(4);
+    assert.deepEqual([st.splits, st.wholes], [0, 4]);
+    st = calls(120);
+    assert.ok(
+      (st.splits === 120 && st.wholes === 0) || (st.splits === 0 && st.wholes === 120),
+      `after the probe: ${st.splits} split, ${st.wholes} whole`,
+    );
+    st = calls(8); // the next probe
+    assert.deepEqual([st.splits, st.wholes], [4, 4]);
+  } finally {
+    K.release(alloc);
+    setSplitPolicyForTesting(old);
   }
 });
 

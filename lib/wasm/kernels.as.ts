@@ -1118,25 +1118,40 @@ const LEAKY_SLOPE: f64 = 0.01;
 }
 
 /**
+ * The operands of a convolution's filter gradient, in `work`: the batch's patches (col,
+ * C·KH·KW × m·OH·OW) and δ laid out by filter (F × m·OH·OW, after col).
+ */
+@inline function convPatches<T>(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+): void {
+  const pos = (h - kh + 1) * (w - kw + 1);
+  im2col<T>(m, c, h, w, kh, kw, x, work, false);
+  byFilter<T>(m, f, pos, delta, work + <usize>(c * kh * kw) * <usize>(m * pos) * sizeof<T>());
+}
+
+/** `gradBias[f] = Σ δ[·, f, ·]`, from δ laid out by filter (F rows of n, at `d`). */
+@inline function convBiasSums<T>(f: i32, n: i32, d: usize, gradBias: usize): void {
+  const S = sizeof<T>();
+  for (let fi = 0; fi < f; fi++) {
+    store<T>(gradBias + <usize>fi * S, rowSum<T>(d + <usize>fi * <usize>n * S, n));
+  }
+}
+
+/**
  * `gradFilters = δ · colᵀ` (gemmNT, F × C·KH·KW, dot products of length m·OH·OW: the sum
- * over the batch is part of the product) and `gradBias[f] = Σ δ[·, f, ·]`.
+ * over the batch is part of the product) and `gradBias[f] = Σ δ[·, f, ·]`. (With threads, the
+ * host runs the same three steps with the product split: lib/_wasm_kernels.ts.)
  */
 @inline function convBackwardFilters<T>(
   m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
   x: usize, delta: usize, gradFilters: usize, gradBias: usize, work: usize,
 ): void {
-  const S = sizeof<T>();
-  const pos = (h - kh + 1) * (w - kw + 1);
+  const n = m * (h - kh + 1) * (w - kw + 1);
   const K = c * kh * kw;
-  const n = m * pos;
-  const col = work;
-  const d = work + <usize>K * <usize>n * S;
-  im2col<T>(m, c, h, w, kh, kw, x, col, false);
-  byFilter<T>(m, f, pos, delta, d);
-  callGemmNT<T>(f, K, n, d, col, gradFilters);
-  for (let fi = 0; fi < f; fi++) {
-    store<T>(gradBias + <usize>fi * S, rowSum<T>(d + <usize>fi * <usize>n * S, n));
-  }
+  const d = work + <usize>K * <usize>n * sizeof<T>();
+  convPatches<T>(m, c, h, w, f, kh, kw, x, delta, work);
+  callGemmNT<T>(f, K, n, d, work, gradFilters);
+  convBiasSums<T>(f, n, d, gradBias);
 }
 
 /**
@@ -1427,4 +1442,20 @@ export function maxPoolBackward32(
   m: i32, c: i32, h: i32, w: i32, ph: i32, pw: i32, delta: usize, argmax: usize, dx: usize,
 ): void {
   maxPoolBackward<f32>(m, c, h, w, ph, pw, delta, argmax, dx);
+}
+export function convPatches64(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+): void {
+  convPatches<f64>(m, c, h, w, f, kh, kw, x, delta, work);
+}
+export function convPatches32(
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+): void {
+  convPatches<f32>(m, c, h, w, f, kh, kw, x, delta, work);
+}
+export function convBiasSums64(f: i32, n: i32, d: usize, gradBias: usize): void {
+  convBiasSums<f64>(f, n, d, gradBias);
+}
+export function convBiasSums32(f: i32, n: i32, d: usize, gradBias: usize): void {
+  convBiasSums<f32>(f, n, d, gradBias);
 }
