@@ -26,8 +26,8 @@ import { Network } from "../lib/network.ts";
 import type { SgdOptions } from "../lib/options.ts";
 import { type PackedData, slice, toPairs } from "../lib/dataset.ts";
 import { kernelReport } from "./kernels_bench.ts";
-import { convSection } from "./conv_net_bench.ts";
-import { resetThreadStats, STALL_BOUNDS_US, threadStats } from "../lib/_wasm_helper.ts";
+import { convSection, stallLine } from "./conv_net_bench.ts";
+import { resetThreadStats } from "../lib/_wasm_helper.ts";
 
 // ---- what is measured ----
 
@@ -438,19 +438,6 @@ async function runNumpy(dir: string, c: Case, threads: number, seconds: number) 
     throw new Error(`numpy_bench.py failed: ${new TextDecoder().decode(out.stderr)}`);
   }
   return JSON.parse(new TextDecoder().decode(out.stdout)) as NumpyResult;
-}
-
-/** The stall distribution of the two-thread runs' hand-offs, one line. */
-function stallLine(): string {
-  const st = threadStats();
-  if (st.splits === 0) return "no product split (all on the calling thread)";
-  const labels = STALL_BOUNDS_US.map((b) => `<${b}`).concat(`≥${STALL_BOUNDS_US.at(-1)}`);
-  const dist = st.stalls.map((n, i) => `${labels[i]} µs: ${n}`).filter((t) => !t.endsWith(": 0"));
-  return `${st.splits} products split into ${st.chunks} chunks, ${st.workerChunks} run by the worker (${
-    (100 * st.workerChunks / st.chunks).toFixed(0)
-  }%); stalls after the main thread's chunks: ${dist.join(", ")}; longest ${
-    st.maxStallUs.toFixed(0)
-  } µs`;
 }
 
 // ---- pre-flight check ----

@@ -25,11 +25,23 @@ export type SplitPolicy = "measured" | "always";
 
 let policy: SplitPolicy = "measured";
 
-/** Test and bench hook: sets the split policy; returns the one it replaces. */
+/**
+ * Test and bench hook: sets the split policy, and forgets the choices made so far; returns
+ * the policy it replaces.
+ */
 export function setSplitPolicyForTesting(p: SplitPolicy): SplitPolicy {
   const old = policy;
   policy = p;
+  choices.clear();
   return old;
+}
+
+/** For the bench: each product shape's current choice (`OPS` name and operands). */
+export function splitChoices(): { shape: string; split: boolean; calls: number }[] {
+  return [...choices].map(([key, c]) => {
+    const [op, ...rest] = key.split(" ");
+    return { shape: `${OPS[Number(op) - 1]} ${rest.join(" ")}`, split: c.split, calls: c.calls };
+  });
 }
 
 /**
@@ -50,6 +62,9 @@ interface Choice {
   splitMs: number;
   wholeMs: number;
 }
+
+/** The choices made so far, by product shape, for the process. */
+const choices = new Map<string, Choice>();
 
 /** Upper bounds (µs) of the stall histogram's buckets; the last bucket is everything above. */
 export const STALL_BOUNDS_US: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -150,7 +165,6 @@ export class Helper {
   readonly #bytes: Uint8Array;
   readonly #pool: { worker: Worker; dead: boolean };
   #released = false;
-  readonly #choices = new Map<string, Choice>();
 
   /**
    * Attaches the worker to an allocation whose control block is at `ctl` in `memory` (zero,
@@ -209,11 +223,11 @@ export class Helper {
     chunk: (i0: number, count: number) => void,
   ): void {
     if (policy === "always") return this.#split(op, total, size, args, beta, chunk);
-    const key = `${op} ${total} ${size} ${args.join(" ")}`;
-    let ch = this.#choices.get(key);
-    if (ch === undefined) {
-      this.#choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
-    }
+    // By shape, for the process (the shape's operands: the products' m, n, k, or the
+    // convolutions' c, h, w, f, kh, kw), so that a choice outlives one training run.
+    const key = `${op} ${total} ${size} ${args.slice(0, op <= 4 ? 3 : 6).join(" ")}`;
+    let ch = choices.get(key);
+    if (ch === undefined) choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
     const phase = ch.calls++ % REPROBE;
     const split = phase < 2 * PROBE ? phase < PROBE : ch.split;
     const t0 = phase < 2 * PROBE ? performance.now() : 0;
