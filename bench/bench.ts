@@ -785,11 +785,14 @@ function checkTargets(rows: readonly Row[]): Target[] {
     );
   const two = "ours, matrix (`sgd`, wasm float64, 2 threads)";
   const one = "ours, matrix (`sgd`, wasm float64, 1 thread)";
+  // Against numpy's better figure, on one BLAS thread or two: OpenBLAS on two threads can
+  // collapse when the machine's other core is busy, which would make the target meaningless.
   const ours100 = find("784,30,10", 100, two);
-  const np100 = find("784,30,10", 100, NUMPY_ROWS[1]!.name);
+  const np100 = NUMPY_ROWS.map((r) => find("784,30,10", 100, r.name)).filter((r) => r !== undefined)
+    .sort((a, b) => b.examplesPerSecond - a.examplesPerSecond)[0];
   if (ours100 && np100) {
     const ratio = ours100.examplesPerSecond / np100.examplesPerSecond;
-    add("2 threads ≥ 1.2× numpy on 2 BLAS threads at m = 100", ours100, ratio, 1.2);
+    add(`2 threads ≥ 1.2× numpy's best (${np100.implementation}) at m = 100`, ours100, ratio, 1.2);
   }
   for (const sizes of ["784,30,10", "784,100,10"]) {
     const a = find(sizes, 10, two), b = find(sizes, 10, one);

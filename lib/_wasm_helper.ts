@@ -63,8 +63,9 @@ interface Choice {
   wholeMs: number;
 }
 
-/** The choices made so far, by product shape, for the process. */
+/** The choices made so far, by product shape, for the process (at most `MAX_CHOICES`). */
 const choices = new Map<string, Choice>();
+const MAX_CHOICES = 1024;
 
 /** Upper bounds (µs) of the stall histogram's buckets; the last bucket is everything above. */
 export const STALL_BOUNDS_US: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -224,10 +225,13 @@ export class Helper {
   ): void {
     if (policy === "always") return this.#split(op, total, size, args, beta, chunk);
     // By shape, for the process (the shape's operands: the products' m, n, k, or the
-    // convolutions' c, h, w, f, kh, kw), so that a choice outlives one training run.
-    const key = `${op} ${total} ${size} ${args.slice(0, op <= 4 ? 3 : 6).join(" ")}`;
+    // convolutions' c, h, w, f, kh, kw, a gather's n), so that a choice outlives one training run.
+    const key = `${op} ${total} ${size} ${args.slice(0, op <= 4 ? 3 : op <= 6 ? 6 : 1).join(" ")}`;
     let ch = choices.get(key);
-    if (ch === undefined) choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
+    if (ch === undefined) {
+      if (choices.size >= MAX_CHOICES) choices.clear(); // many shapes: begin again
+      choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
+    }
     const phase = ch.calls++ % REPROBE;
     const split = phase < 2 * PROBE ? phase < PROBE : ch.split;
     const t0 = phase < 2 * PROBE ? performance.now() : 0;

@@ -131,6 +131,10 @@ function chunkCols(m: number, n: number, k: number, S: number): number {
   return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)), most);
 }
 
+/** Gathers of at least this many elements split by rows, in chunks of about `CHUNK_ELEMENTS`. */
+const SPLIT_ELEMENTS = 32_768;
+const CHUNK_ELEMENTS = 8_192;
+
 /**
  * Examples per chunk when a convolution over m examples of `macs` multiply-adds each is split
  * (each example's output is computed by one thread, as on one), or 0 when it runs whole.
@@ -395,10 +399,18 @@ function makeKernels(dtype: Dtype): Kernels {
         e.gemmTNAdds(m, cols, k, pa, pb + s * S, beta, pi + s * S, pc + s * S, n);
       });
     },
+    // A large gather splits by rows of x.
     gatherBytes(m, n, src, order, start, scale, x) {
       const k = "gatherBytes";
       const e = entryOf(k, x);
-      e.gatherBytes(m, n, at(k, e, src), at(k, e, order), start, scale, x.byteOffset);
+      const ps = at(k, e, src), po = at(k, e, order), px = x.byteOffset;
+      const R = m * n < SPLIT_ELEMENTS
+        ? 0
+        : Math.max(1, Math.round(CHUNK_ELEMENTS / n), Math.ceil(m / MAX_CHUNKS));
+      if (e.helper === undefined || R === 0) return e.gatherBytes(m, n, ps, po, start, scale, px);
+      e.helper.split(7, m, R, [n, ps, po, start, px], scale, (r, rows) => {
+        e.gatherBytes(rows, n, ps, po, start + r, scale, px + r * n * S);
+      });
     },
     biasActivate(act, m, n, z, b, a) {
       const e = entryOf("biasActivate", z);

@@ -50,6 +50,7 @@ export const OPS = [
   "gemmTNAdds",
   "convForward",
   "convBackwardInput",
+  "gatherBytes",
   "crash",
 ] as const;
 
@@ -67,7 +68,8 @@ export function jobTag(j: number): number {
 // columns (the same for columns of B and C, whose rows stay n long). The convolutions split
 // by examples: [3] c, [4] h, [5] w, [6] f, [7] kh, [8] kw, then convForward's x, filters, bias,
 // out, work or convBackwardInput's delta, filters, dx, work; the worker's scratch is the second
-// C·KH·KW × OH·OW block of work (the first is the main thread's).
+// C·KH·KW × OH·OW block of work (the first is the main thread's). gatherBytes splits by rows
+// of x: [3] n, [4] src, [5] order, [6] start, [7] x, and the scale in the float64.
 export const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const C = ${JSON.stringify(CTL)};
@@ -141,6 +143,9 @@ function serve(c, f, fns, d) {
             fns[5](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * out, c[A + 10],
               c[A + 11] + i0 * image, work);
           }
+        } else if (op === 7) {
+          const n = c[A + 3];
+          fns[6](len, n, c[A + 4], c[A + 5], c[A + 6] + i0, f[0], c[A + 7] + i0 * n * S);
         } else throw new Error("crash requested by a test");
       } catch (err) {
         return fail(c, d.memory, d.ctl, err);
