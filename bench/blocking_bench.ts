@@ -60,6 +60,8 @@ const shapes: Shape[] = [
   { kernel: "gemmNN", m: 40, n: 64, k: 500, what: "conv 2 forward" },
   { kernel: "gemmTN", m: 500, n: 64, k: 40, what: "conv 2 backward input" },
   { kernel: "gemmTN", m: 256, n: 256, k: 256, what: "256³" },
+  { kernel: "gemmTN", m: 512, n: 512, k: 128, what: "one pass over k" },
+  { kernel: "gemmTN", m: 512, n: 512, k: 256, what: "one pass over k" },
   { kernel: "gemmTN", m: 512, n: 512, k: 512, what: "512³" },
   { kernel: "gemmNN", m: 512, n: 512, k: 512, what: "512³" },
   { kernel: "gemmTNAdd", m: 512, n: 512, k: 512, what: "512³" },
