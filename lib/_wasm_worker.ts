@@ -80,6 +80,7 @@ parentPort.on("message", (d) => {
   let fns;
   try {
     const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+    ex.useScratch(1); // the main thread's instance packs into scratch 0
     fns = OPS.map((n) => ex[n + d.suffix]);
   } catch (err) {
     return fail(c, d.memory, d.ctl, err);

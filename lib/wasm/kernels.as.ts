@@ -230,6 +230,155 @@
   return upd ? <T>beta * load<T>(p + d) : <T>0;
 }
 
+/** `initV` on the first pass over t; on a later pass, the sums the pass before stored at p. */
+@inline function startV<T>(first: bool, upd: bool, p: usize, d: usize, bv: v128, one: bool): v128 {
+  return first ? initV<T>(upd, p, d, bv, one) : v128.load(p);
+}
+
+/** Rows of B per packed pass: KC rows of 96 bytes, 24 kB, in L1 beside the rows of A. */
+const KC: i32 = 256;
+
+/** Bytes of one thread's scratch: a packed slice of B. */
+const SCRATCH: usize = <usize>KC * 96;
+
+/**
+ * Which thread's scratch this instance packs into: 0 on the main thread, 1 in the worker
+ * (lib/_wasm_worker.ts), whose instance shares the memory and may run a product at the same
+ * time. The scratches lie between this module's static data and `heapBase()`.
+ */
+let scratchSlot: usize = 0;
+
+/** Where the scratches start: after the static data, aligned to a cache line. */
+@inline function scratchBase(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/**
+ * Whether gemmRows packs the slices of B: when m and k are large enough for the copies to
+ * pay (measured: bench/blocking_bench.ts, docs/wasm.md).
+ */
+@inline function packs(m: i32, k: i32): bool {
+  return m >= 64 && k >= 64;
+}
+
+/** Copies `kn` rows of 6 vectors, `stride` bytes apart from `src`, to contiguous rows at `dst`. */
+@inline function packPanel(src: usize, stride: usize, dst: usize, kn: i32): void {
+  for (let t = 0; t < kn; t++) {
+    v128.store(dst, v128.load(src));
+    v128.store(dst, v128.load(src, 16), 16);
+    v128.store(dst, v128.load(src, 32), 32);
+    v128.store(dst, v128.load(src, 48), 48);
+    v128.store(dst, v128.load(src, 64), 64);
+    v128.store(dst, v128.load(src, 80), 80);
+    src += stride;
+    dst += 96;
+  }
+}
+
+/**
+ * The main block: rows r and r + 1 of C (from `c0`; rows `nB` bytes apart) × 6 vectors, summed
+ * over `kn` values of t, A(r, t) at `pa` (+ `tsB` per t, row r + 1 at + `rsB`), the rows of B
+ * `bStep` bytes apart from `pb`. `first`: the sums start from initV, else from C.
+ */
+@inline function rowPair<T>(
+  first: bool, upd: bool, c0: usize, nB: usize, d: usize, bv: v128, one: bool,
+  pa: usize, rs: i32, rsB: usize, tsB: usize, pb: usize, bStep: usize, kn: i32,
+): void {
+  const c1 = c0 + nB;
+  let x00 = startV<T>(first, upd, c0, d, bv, one);
+  let x01 = startV<T>(first, upd, c0 + 16, d, bv, one);
+  let x02 = startV<T>(first, upd, c0 + 32, d, bv, one);
+  let x03 = startV<T>(first, upd, c0 + 48, d, bv, one);
+  let x04 = startV<T>(first, upd, c0 + 64, d, bv, one);
+  let x05 = startV<T>(first, upd, c0 + 80, d, bv, one);
+  let x10 = startV<T>(first, upd, c1, d, bv, one);
+  let x11 = startV<T>(first, upd, c1 + 16, d, bv, one);
+  let x12 = startV<T>(first, upd, c1 + 32, d, bv, one);
+  let x13 = startV<T>(first, upd, c1 + 48, d, bv, one);
+  let x14 = startV<T>(first, upd, c1 + 64, d, bv, one);
+  let x15 = startV<T>(first, upd, c1 + 80, d, bv, one);
+  for (let t = 0; t < kn; t++) {
+    // A(r, t) and A(r + 1, t): adjacent in gemmTN (one load, two shuffles), else two splats.
+    let u: v128, v: v128;
+    if (rs == 1) {
+      if (sizeof<T>() == 8) {
+        const q = v128.load(pa);
+        u = v128.shuffle<f64>(q, q, 0, 0);
+        v = v128.shuffle<f64>(q, q, 1, 1);
+      } else {
+        const q = v128.load64_zero(pa);
+        u = v128.shuffle<f32>(q, q, 0, 0, 0, 0);
+        v = v128.shuffle<f32>(q, q, 1, 1, 1, 1);
+      }
+    } else {
+      u = v128.load_splat<T>(pa);
+      v = v128.load_splat<T>(pa + rsB);
+    }
+    let y = v128.load(pb);
+    x00 = madd<T>(x00, u, y);
+    x10 = madd<T>(x10, v, y);
+    y = v128.load(pb, 16);
+    x01 = madd<T>(x01, u, y);
+    x11 = madd<T>(x11, v, y);
+    y = v128.load(pb, 32);
+    x02 = madd<T>(x02, u, y);
+    x12 = madd<T>(x12, v, y);
+    y = v128.load(pb, 48);
+    x03 = madd<T>(x03, u, y);
+    x13 = madd<T>(x13, v, y);
+    y = v128.load(pb, 64);
+    x04 = madd<T>(x04, u, y);
+    x14 = madd<T>(x14, v, y);
+    y = v128.load(pb, 80);
+    x05 = madd<T>(x05, u, y);
+    x15 = madd<T>(x15, v, y);
+    pa += tsB;
+    pb += bStep;
+  }
+  v128.store(c0, x00);
+  v128.store(c0 + 16, x01);
+  v128.store(c0 + 32, x02);
+  v128.store(c0 + 48, x03);
+  v128.store(c0 + 64, x04);
+  v128.store(c0 + 80, x05);
+  v128.store(c1, x10);
+  v128.store(c1 + 16, x11);
+  v128.store(c1 + 32, x12);
+  v128.store(c1 + 48, x13);
+  v128.store(c1 + 64, x14);
+  v128.store(c1 + 80, x15);
+}
+
+/** The main block's last row when m is odd: one row × 6 vectors, as rowPair. */
+@inline function rowOne<T>(
+  first: bool, upd: bool, c0: usize, d: usize, bv: v128, one: bool,
+  pa: usize, tsB: usize, pb: usize, bStep: usize, kn: i32,
+): void {
+  let x00 = startV<T>(first, upd, c0, d, bv, one);
+  let x01 = startV<T>(first, upd, c0 + 16, d, bv, one);
+  let x02 = startV<T>(first, upd, c0 + 32, d, bv, one);
+  let x03 = startV<T>(first, upd, c0 + 48, d, bv, one);
+  let x04 = startV<T>(first, upd, c0 + 64, d, bv, one);
+  let x05 = startV<T>(first, upd, c0 + 80, d, bv, one);
+  for (let t = 0; t < kn; t++) {
+    const u = v128.load_splat<T>(pa);
+    x00 = madd<T>(x00, u, v128.load(pb, 0));
+    x01 = madd<T>(x01, u, v128.load(pb, 16));
+    x02 = madd<T>(x02, u, v128.load(pb, 32));
+    x03 = madd<T>(x03, u, v128.load(pb, 48));
+    x04 = madd<T>(x04, u, v128.load(pb, 64));
+    x05 = madd<T>(x05, u, v128.load(pb, 80));
+    pa += tsB;
+    pb += bStep;
+  }
+  v128.store(c0, x00);
+  v128.store(c0 + 16, x01);
+  v128.store(c0 + 32, x02);
+  v128.store(c0 + 48, x03);
+  v128.store(c0 + 64, x04);
+  v128.store(c0 + 80, x05);
+}
+
 /**
  * `C[m×n] = Σ_t A(r, t) · B[t, :]` with `A(r, t)` at element `r·rs + t·ts`: gemmNN when A
  * is m×k (rs = k, ts = 1), gemmTN when A is k×m (rs = 1, ts = m). Each row of C is a
@@ -240,7 +389,8 @@
  * SIMD path adds its k products with `madd` in order of t, and the last n % L columns take
  * the scalar path. Columns from 0 to a multiple of 6·L (the main blocks' width) take the
  * main blocks whatever n is, so a product split into blocks of columns at multiples of 6·L
- * computes every element as the whole product does.
+ * computes every element as the whole product does. Whether the main blocks read B from a
+ * packed copy depends on m and k alone, and changes no sum.
  */
 @inline function gemmRows<T>(
   m: i32, n: i32, k: i32, a: usize, rs: i32, ts: i32, b: usize, c: usize,
@@ -255,108 +405,48 @@
   const tsB = <usize>ts * S;
   const nB = <usize>ld * S; // the row stride of B and C (n, or more for a block of columns)
   // Main region: column blocks of 6 vectors in the outer loop, so that the slice of B they
-  // read (k rows of 6 vectors) stays in L1 while every pair of rows of C passes over it.
+  // read (k rows of 6 vectors) stays close while every pair of rows of C passes over it.
+  // Where `packs` says so, the slice is first copied, KC rows at a time, into this thread's
+  // scratch, where its rows are contiguous; the sums then run over t in passes of KC rows,
+  // each pass starting from the sums the one before stored in C: the same madds in the same
+  // order of t, only B is read from elsewhere.
   const W = 6 * L;
   const s0 = n - n % W; // the columns left to the narrower blocks below
-  for (let s = 0; s < s0; s += W) {
-    const o = <usize>s * S;
-    const bs = b + o;
-    let r = 0;
-    for (; r + 2 <= m; r += 2) {
-      const c0 = c + <usize>r * nB + o;
-      const c1 = c0 + nB;
-      let x00 = initV<T>(upd, c0, d, bv, one);
-      let x01 = initV<T>(upd, c0 + 16, d, bv, one);
-      let x02 = initV<T>(upd, c0 + 32, d, bv, one);
-      let x03 = initV<T>(upd, c0 + 48, d, bv, one);
-      let x04 = initV<T>(upd, c0 + 64, d, bv, one);
-      let x05 = initV<T>(upd, c0 + 80, d, bv, one);
-      let x10 = initV<T>(upd, c1, d, bv, one);
-      let x11 = initV<T>(upd, c1 + 16, d, bv, one);
-      let x12 = initV<T>(upd, c1 + 32, d, bv, one);
-      let x13 = initV<T>(upd, c1 + 48, d, bv, one);
-      let x14 = initV<T>(upd, c1 + 64, d, bv, one);
-      let x15 = initV<T>(upd, c1 + 80, d, bv, one);
-      let pa = a + <usize>r * rsB;
-      let pb = bs;
-      for (let t = 0; t < k; t++) {
-        // A(r, t) and A(r + 1, t): adjacent in gemmTN (one load, two shuffles), else two splats.
-        let u: v128, v: v128;
-        if (rs == 1) {
-          if (sizeof<T>() == 8) {
-            const q = v128.load(pa);
-            u = v128.shuffle<f64>(q, q, 0, 0);
-            v = v128.shuffle<f64>(q, q, 1, 1);
-          } else {
-            const q = v128.load64_zero(pa);
-            u = v128.shuffle<f32>(q, q, 0, 0, 0, 0);
-            v = v128.shuffle<f32>(q, q, 1, 1, 1, 1);
-          }
-        } else {
-          u = v128.load_splat<T>(pa);
-          v = v128.load_splat<T>(pa + rsB);
-        }
-        let y = v128.load(pb);
-        x00 = madd<T>(x00, u, y);
-        x10 = madd<T>(x10, v, y);
-        y = v128.load(pb, 16);
-        x01 = madd<T>(x01, u, y);
-        x11 = madd<T>(x11, v, y);
-        y = v128.load(pb, 32);
-        x02 = madd<T>(x02, u, y);
-        x12 = madd<T>(x12, v, y);
-        y = v128.load(pb, 48);
-        x03 = madd<T>(x03, u, y);
-        x13 = madd<T>(x13, v, y);
-        y = v128.load(pb, 64);
-        x04 = madd<T>(x04, u, y);
-        x14 = madd<T>(x14, v, y);
-        y = v128.load(pb, 80);
-        x05 = madd<T>(x05, u, y);
-        x15 = madd<T>(x15, v, y);
-        pa += tsB;
-        pb += nB;
+  if (!packs(m, k)) {
+    for (let s = 0; s < s0; s += W) {
+      const o = <usize>s * S;
+      const bs = b + o;
+      let r = 0;
+      for (; r + 2 <= m; r += 2) {
+        const c0 = c + <usize>r * nB + o;
+        rowPair<T>(true, upd, c0, nB, d, bv, one, a + <usize>r * rsB, rs, rsB, tsB, bs, nB, k);
       }
-      v128.store(c0, x00);
-      v128.store(c0 + 16, x01);
-      v128.store(c0 + 32, x02);
-      v128.store(c0 + 48, x03);
-      v128.store(c0 + 64, x04);
-      v128.store(c0 + 80, x05);
-      v128.store(c1, x10);
-      v128.store(c1 + 16, x11);
-      v128.store(c1 + 32, x12);
-      v128.store(c1 + 48, x13);
-      v128.store(c1 + 64, x14);
-      v128.store(c1 + 80, x15);
+      if (r < m) {
+        rowOne<T>(true, upd, c + <usize>r * nB + o, d, bv, one, a + <usize>r * rsB, tsB, bs, nB, k);
+      }
     }
-    if (r < m) {
-      const c0 = c + <usize>r * nB + o;
-      let x00 = initV<T>(upd, c0, d, bv, one);
-      let x01 = initV<T>(upd, c0 + 16, d, bv, one);
-      let x02 = initV<T>(upd, c0 + 32, d, bv, one);
-      let x03 = initV<T>(upd, c0 + 48, d, bv, one);
-      let x04 = initV<T>(upd, c0 + 64, d, bv, one);
-      let x05 = initV<T>(upd, c0 + 80, d, bv, one);
-      let pa = a + <usize>r * rsB;
-      let pb = bs;
-      for (let t = 0; t < k; t++) {
-        const u = v128.load_splat<T>(pa);
-        x00 = madd<T>(x00, u, v128.load(pb, 0));
-        x01 = madd<T>(x01, u, v128.load(pb, 16));
-        x02 = madd<T>(x02, u, v128.load(pb, 32));
-        x03 = madd<T>(x03, u, v128.load(pb, 48));
-        x04 = madd<T>(x04, u, v128.load(pb, 64));
-        x05 = madd<T>(x05, u, v128.load(pb, 80));
-        pa += tsB;
-        pb += nB;
+  } else {
+    const panel = scratchBase() + scratchSlot * SCRATCH;
+    for (let s = 0; s < s0; s += W) {
+      const o = <usize>s * S;
+      for (let kb = 0; kb < k; kb += KC) {
+        const kn = min(KC, k - kb);
+        packPanel(b + o + <usize>kb * nB, nB, panel, kn);
+        const ak = a + <usize>kb * tsB;
+        let r = 0;
+        for (; r + 2 <= m; r += 2) {
+          const c0 = c + <usize>r * nB + o;
+          const ar = ak + <usize>r * rsB;
+          if (kb == 0) rowPair<T>(true, upd, c0, nB, d, bv, one, ar, rs, rsB, tsB, panel, 96, kn);
+          else rowPair<T>(false, upd, c0, nB, d, bv, one, ar, rs, rsB, tsB, panel, 96, kn);
+        }
+        if (r < m) {
+          const c0 = c + <usize>r * nB + o;
+          const ar = ak + <usize>r * rsB;
+          if (kb == 0) rowOne<T>(true, upd, c0, d, bv, one, ar, tsB, panel, 96, kn);
+          else rowOne<T>(false, upd, c0, d, bv, one, ar, tsB, panel, 96, kn);
+        }
       }
-      v128.store(c0, x00);
-      v128.store(c0 + 16, x01);
-      v128.store(c0 + 32, x02);
-      v128.store(c0 + 48, x03);
-      v128.store(c0 + 64, x04);
-      v128.store(c0 + 80, x05);
     }
   }
   // Columns s0 … n: blocks of 4 rows, then 2, then 1.
@@ -1282,9 +1372,14 @@ const LEAKY_SLOPE: f64 = 0.01;
 // ---------------------------------------------------------------------------------------
 // Exports: one float64 and one float32 entry per kernel. Pointers are byte offsets.
 
-/** First byte the host may use for its buffers (after this module's static data). */
+/** First byte the host may use for its buffers (after this module's static data and scratch). */
 export function heapBase(): usize {
-  return __heap_base;
+  return scratchBase() + 2 * SCRATCH;
+}
+
+/** Makes this instance pack into thread `slot`'s scratch (0 or 1; 0 unless called). */
+export function useScratch(slot: i32): void {
+  scratchSlot = <usize>(slot & 1);
 }
 
 /** `out[i] = e^{x[i]}` (float64): exposes the exp of the activations to the tests. */
