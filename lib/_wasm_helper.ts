@@ -226,7 +226,9 @@ export class Helper {
     if (policy === "always") return this.#split(op, total, size, args, beta, chunk);
     // By shape, for the process (the shape's operands: the products' m, n, k, or the
     // convolutions' c, h, w, f, kh, kw, a gather's n), so that a choice outlives one training run.
-    const key = `${op} ${total} ${size} ${args.slice(0, op <= 4 ? 3 : op <= 6 ? 6 : 1).join(" ")}`;
+    const key = `${op} ${total} ${size} ${
+      args.slice(0, op <= 4 || op === 8 ? 3 : op <= 6 ? 6 : 1).join(" ")
+    }`;
     let ch = choices.get(key);
     if (ch === undefined) {
       if (choices.size >= MAX_CHOICES) choices.clear(); // many shapes: begin again

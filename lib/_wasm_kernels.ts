@@ -59,6 +59,7 @@ interface Entry {
   maxPoolBackward: Fn;
   gemmTNs: Fn;
   gemmTNAdds: Fn;
+  gemmNTs: Fn;
   convPatches: Fn;
   convBiasSums: Fn;
   /** The worker of a threaded allocation, while it is held. */
@@ -84,6 +85,7 @@ const NAMES = [
   "maxPoolBackward",
   "gemmTNs",
   "gemmTNAdds",
+  "gemmNTs",
   "convPatches",
   "convBiasSums",
 ] as const;
@@ -117,15 +119,28 @@ function chunkRows(m: number, n: number, k: number): number {
 
 /** The chunk size of a product of m·n·k on `S`-byte elements (0: it runs whole), for tests. */
 export function chunkSize(product: string, m: number, n: number, k: number, S: number): number {
-  return product === "gemmNT" || product === "gemmNN" ? chunkRows(m, n, k) : chunkCols(m, n, k, S);
+  if (product === "gemmNT") {
+    return byColumnsNT(n, k, S) ? chunkCols(m, n, k, 4) : chunkRows(m, n, k);
+  }
+  return product === "gemmNN" ? chunkRows(m, n, k) : chunkCols(m, n, k, 96 / S);
 }
 
 /**
- * Columns of C per chunk of gemmTN/gemmTNAdd (elements of `S` bytes): a multiple of the
- * kernel's main block, 6 vectors (12 float64 or 24 float32), or 0 when it runs whole.
+ * Whether gemmNT splits by columns of C rather than rows: when B (n × k) is too large for
+ * half of a core's L2 cache, so that each thread reads its own rows of B once (by rows, every
+ * chunk would read all of B again: the chapter-6 filter gradient, 500 × 640, ran slower on two
+ * threads than on one in float32).
  */
-function chunkCols(m: number, n: number, k: number, S: number): number {
-  const block = 96 / S;
+function byColumnsNT(n: number, k: number, S: number): boolean {
+  return n * k * S > 256 * 1024;
+}
+
+/**
+ * Columns of C per chunk of a product split by columns: a multiple of the kernel's block of
+ * columns (`block`: gemmTN's 6 vectors, 12 float64 or 24 float32; gemmNT's 4), or 0 when it
+ * runs whole.
+ */
+function chunkCols(m: number, n: number, k: number, block: number): number {
   if (m * n * k < splitMacs || n < 2 * block) return 0;
   const most = Math.ceil(n / (block * MAX_CHUNKS));
   return block * Math.max(1, Math.round(CHUNK_MACS / (block * m * k)), most);
@@ -226,6 +241,22 @@ function makeKernels(dtype: Dtype): Kernels {
   const suffix = dtype === "float64" ? "64" : "32";
   // Instances by memory, for views that `allocate` did not make itself (subarrays).
   const owners = new WeakMap<ArrayBufferLike, Entry>();
+
+  /** gemmNT at byte offsets, split by rows or by columns when the allocation has a worker. */
+  function splitNT(e: Entry, m: number, n: number, k: number, pa: number, pb: number, pc: number) {
+    const w = e.helper, cols = byColumnsNT(n, k, S);
+    const size = cols ? chunkCols(m, n, k, 4) : chunkRows(m, n, k);
+    if (w === undefined || size === 0) return e.gemmNT(m, n, k, pa, pb, pc);
+    if (cols) {
+      w.split(8, n, size, [m, n, k, pa, pb, pc, 0], 0, (s, len) => {
+        e.gemmNTs(m, len, k, pa, pb + s * k * S, pc + s * S, n);
+      });
+    } else {
+      w.split(1, m, size, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
+        e.gemmNT(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
+      });
+    }
+  }
 
   // The memory of the last released allocation, kept for the next one: a fresh memory costs
   // a page fault on the first touch of every page (16 ms for MNIST's 31 MB of bytes).
@@ -364,12 +395,7 @@ function makeKernels(dtype: Dtype): Kernels {
     // chunk reads its slice of B once, and every element takes its one-thread path).
     gemmNT(m, n, k, a, b, c) {
       const e = entryOf("gemmNT", a);
-      const pa = a.byteOffset, pb = at("gemmNT", e, b), pc = at("gemmNT", e, c);
-      const w = e.helper, R = chunkRows(m, n, k);
-      if (w === undefined || R === 0) return e.gemmNT(m, n, k, pa, pb, pc);
-      w.split(1, m, R, [m, n, k, pa, pb, pc, 0], 0, (r, rows) => {
-        e.gemmNT(rows, n, k, pa + r * k * S, pb, pc + r * n * S);
-      });
+      splitNT(e, m, n, k, a.byteOffset, at("gemmNT", e, b), at("gemmNT", e, c));
     },
     gemmNN(m, n, k, a, b, c) {
       const e = entryOf("gemmNN", a);
@@ -383,7 +409,7 @@ function makeKernels(dtype: Dtype): Kernels {
     gemmTN(m, n, k, a, b, c) {
       const e = entryOf("gemmTN", a);
       const pa = a.byteOffset, pb = at("gemmTN", e, b), pc = at("gemmTN", e, c);
-      const w = e.helper, W = chunkCols(m, n, k, S);
+      const w = e.helper, W = chunkCols(m, n, k, 96 / S);
       if (w === undefined || W === 0) return e.gemmTN(m, n, k, pa, pb, pc);
       w.split(3, n, W, [m, n, k, pa, pb, pc, 0], 0, (s, cols) => {
         e.gemmTNs(m, cols, k, pa, pb + s * S, pc + s * S, n);
@@ -393,7 +419,7 @@ function makeKernels(dtype: Dtype): Kernels {
       const e = entryOf("gemmTNAdd", a);
       const pa = a.byteOffset, pb = at("gemmTNAdd", e, b);
       const pi = at("gemmTNAdd", e, cIn), pc = at("gemmTNAdd", e, c);
-      const w = e.helper, W = chunkCols(m, n, k, S);
+      const w = e.helper, W = chunkCols(m, n, k, 96 / S);
       if (w === undefined || W === 0) return e.gemmTNAdd(m, n, k, pa, pb, beta, pi, pc);
       w.split(4, n, W, [m, n, k, pa, pb, pc, pi], beta, (s, cols) => {
         e.gemmTNAdds(m, cols, k, pa, pb + s * S, beta, pi + s * S, pc + s * S, n);
@@ -472,15 +498,13 @@ function makeKernels(dtype: Dtype): Kernels {
       const e = entryOf(k, x);
       const px = x.byteOffset, pd = at(k, e, delta), pg = at(k, e, gradFilters);
       const pgb = at(k, e, gradBias), pw = at(k, e, work);
-      const n = m * (h - kh + 1) * (w - kw + 1), K = c * kh * kw, R = chunkRows(f, K, n);
-      if (e.helper === undefined || R === 0) {
+      const n = m * (h - kh + 1) * (w - kw + 1), K = c * kh * kw;
+      if (e.helper === undefined || chunkSize("gemmNT", f, K, n, S) === 0) {
         return e.convBackwardFilters(m, c, h, w, f, kh, kw, px, pd, pg, pgb, pw);
       }
       const pdf = pw + K * n * S; // δ laid out by filter, after the patches
       e.convPatches(m, c, h, w, f, kh, kw, px, pd, pw);
-      e.helper.split(1, f, R, [f, K, n, pdf, pw, pg, 0], 0, (r, rows) => {
-        e.gemmNT(rows, K, n, pdf + r * n * S, pw, pg + r * K * S);
-      });
+      splitNT(e, f, K, n, pdf, pw, pg);
       e.convBiasSums(f, n, pdf, pgb);
     },
     convBackwardInput(m, c, h, w, f, kh, kw, delta, filters, dx, work) {

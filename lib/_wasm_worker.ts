@@ -51,6 +51,7 @@ export const OPS = [
   "convForward",
   "convBackwardInput",
   "gatherBytes",
+  "gemmNTs",
   "crash",
 ] as const;
 
@@ -69,7 +70,8 @@ export function jobTag(j: number): number {
 // by examples: [3] c, [4] h, [5] w, [6] f, [7] kh, [8] kw, then convForward's x, filters, bias,
 // out, work or convBackwardInput's delta, filters, dx, work; the worker's scratch is the second
 // C·KH·KW × OH·OW block of work (the first is the main thread's). gatherBytes splits by rows
-// of x: [3] n, [4] src, [5] order, [6] start, [7] x, and the scale in the float64.
+// of x: [3] n, [4] src, [5] order, [6] start, [7] x, and the scale in the float64. gemmNTs is
+// gemmNT split by columns of C (rows of B), with gemmNT's arguments.
 export const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const C = ${JSON.stringify(CTL)};
@@ -144,6 +146,9 @@ function serve(c, f, fns, d) {
             fns[5](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * out, c[A + 10],
               c[A + 11] + i0 * image, work);
           }
+        } else if (op === 8) {
+          const n = c[A + 4], k = c[A + 5];
+          fns[7](c[A + 3], len, k, c[A + 6], c[A + 7] + i0 * k * S, c[A + 8] + i0 * S, n);
         } else if (op === 7) {
           const n = c[A + 3];
           fns[6](len, n, c[A + 4], c[A + 5], c[A + 6] + i0, f[0], c[A + 7] + i0 * n * S);

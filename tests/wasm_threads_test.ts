@@ -64,13 +64,16 @@ function run(K: Kernels, p: Product, m: number, n: number, k: number, bufs: Floa
 
 Deno.test("split products equal one thread's to the bit, and the definition", async (t) => {
   // Shapes above the split size: the book's at mini-batch 100, odd rows, odd columns, k with
-  // a tail that whole vectors leave, and columns beyond gemmRows' main blocks.
+  // a tail that whole vectors leave, columns beyond gemmRows' main blocks, and a gemmNT that
+  // splits by columns.
   const shapes: [number, number, number][] = [
     [100, 30, 784],
     [30, 784, 100],
     [101, 31, 785],
     [37, 250, 111],
     [64, 129, 130],
+    // gemmNT by columns (B too large for half an L2), with a tail of n % 4 columns.
+    [20, 501, 640],
   ];
   for (const dtype of ["float64", "float32"] as const) {
     const K = wasmKernels(dtype);

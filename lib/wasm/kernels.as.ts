@@ -79,8 +79,14 @@
   return hsum<T>(v128.add<T>(x0, x1)) + dotTail<T>(a, b, kv, k);
 }
 
-/** `C[m×n] = A[m×k] · B[n×k]ᵀ`: every output is a dot product of two contiguous rows. */
-@inline function gemmNT<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+/**
+ * `C[m×n] = A[m×k] · B[n×k]ᵀ`: every output is a dot product of two contiguous rows. C's rows
+ * are `ldc` elements apart (n, or more for a block of a product's columns). Which path computes
+ * an element depends only on its row and on its column within the n: columns in whole groups
+ * of 4 take the 2×4 (or 1×4) blocks, so a product split into blocks of columns at multiples
+ * of 4 computes every element as the whole product does.
+ */
+@inline function gemmNT<T>(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, ldc: i32): void {
   const S = sizeof<T>();
   const row = <usize>k * S;
   const kv = k - k % (16 / <i32>S); // elements covered by whole vectors
@@ -90,8 +96,8 @@
   for (; r + 2 <= m; r += 2) {
     const a0 = a + <usize>r * row;
     const a1 = a0 + row;
-    const c0 = c + <usize>r * <usize>n * S;
-    const c1 = c0 + <usize>n * S;
+    const c0 = c + <usize>r * <usize>ldc * S;
+    const c1 = c0 + <usize>ldc * S;
     let s = 0;
     for (; s + 4 <= n; s += 4) {
       const b0 = b + <usize>s * row;
@@ -191,7 +197,7 @@
   if (r < m) {
     // The last row when m is odd: 1×4 blocks.
     const a0 = a + <usize>r * row;
-    const c0 = c + <usize>r * <usize>n * S;
+    const c0 = c + <usize>r * <usize>ldc * S;
     let s = 0;
     for (; s + 4 <= n; s += 4) {
       const b0 = b + <usize>s * row;
@@ -1391,10 +1397,17 @@ export function exp64(len: i32, x: usize, out: usize): void {
 }
 
 export function gemmNT64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmNT<f64>(m, n, k, a, b, c);
+  gemmNT<f64>(m, n, k, a, b, c, n);
 }
 export function gemmNT32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
-  gemmNT<f32>(m, n, k, a, b, c);
+  gemmNT<f32>(m, n, k, a, b, c, n);
+}
+/** gemmNT on n columns of C (rows of B), whose rows are `ldc` long: a block of its columns. */
+export function gemmNTs64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, ldc: i32): void {
+  gemmNT<f64>(m, n, k, a, b, c, ldc);
+}
+export function gemmNTs32(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, ldc: i32): void {
+  gemmNT<f32>(m, n, k, a, b, c, ldc);
 }
 export function gemmNN64(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
   gemmRows<f64>(m, n, k, a, k, 1, b, c, false, 1, c, n);
