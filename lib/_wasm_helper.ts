@@ -227,7 +227,7 @@ export class Helper {
     // By shape, for the process (the shape's operands: the products' m, n, k, or the
     // convolutions' c, h, w, f, kh, kw, a gather's n), so that a choice outlives one training run.
     const key = `${op} ${total} ${size} ${
-      args.slice(0, op <= 4 || op === 8 ? 3 : op <= 6 ? 6 : 1).join(" ")
+      args.slice(0, op <= 4 || op === 8 ? 3 : op === 7 ? 1 : 6).join(" ")
     }`;
     let ch = choices.get(key);
     if (ch === undefined) {

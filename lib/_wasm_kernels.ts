@@ -502,8 +502,25 @@ function makeKernels(dtype: Dtype): Kernels {
       if (e.helper === undefined || chunkSize("gemmNT", f, K, n, S) === 0) {
         return e.convBackwardFilters(m, c, h, w, f, kh, kw, px, pd, pg, pgb, pw);
       }
-      const pdf = pw + K * n * S; // δ laid out by filter, after the patches
-      e.convPatches(m, c, h, w, f, kh, kw, px, pd, pw);
+      // The patches and δ laid out by filter (after the patches), by blocks of examples.
+      const pdf = pw + K * n * S, pos = n / m, E = Math.ceil(m / 6);
+      e.helper.split(9, m, E, [c, h, w, f, kh, kw, px, pd, pw, pdf, n], 0, (i0, len) => {
+        const o = i0 * pos * S;
+        e.convPatches(
+          len,
+          c,
+          h,
+          w,
+          f,
+          kh,
+          kw,
+          px + i0 * c * h * w * S,
+          pd + f * o,
+          pw + o,
+          pdf + o,
+          n,
+        );
+      });
       splitNT(e, f, K, n, pdf, pw, pg);
       e.convBiasSums(f, n, pdf, pgb);
     },

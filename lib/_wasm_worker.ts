@@ -52,6 +52,7 @@ export const OPS = [
   "convBackwardInput",
   "gatherBytes",
   "gemmNTs",
+  "convPatches",
   "crash",
 ] as const;
 
@@ -71,7 +72,8 @@ export function jobTag(j: number): number {
 // out, work or convBackwardInput's delta, filters, dx, work; the worker's scratch is the second
 // C·KH·KW × OH·OW block of work (the first is the main thread's). gatherBytes splits by rows
 // of x: [3] n, [4] src, [5] order, [6] start, [7] x, and the scale in the float64. gemmNTs is
-// gemmNT split by columns of C (rows of B), with gemmNT's arguments.
+// gemmNT split by columns of C (rows of B), with gemmNT's arguments. convPatches splits by
+// examples: [3..8] as the convolutions', then x, delta, col, d and their rows' length.
 export const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const C = ${JSON.stringify(CTL)};
@@ -146,6 +148,11 @@ function serve(c, f, fns, d) {
             fns[5](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * out, c[A + 10],
               c[A + 11] + i0 * image, work);
           }
+        } else if (op === 9) {
+          const ch = c[A + 3], h = c[A + 4], w = c[A + 5], nf = c[A + 6], kh = c[A + 7], kw = c[A + 8];
+          const o = i0 * (h - kh + 1) * (w - kw + 1) * S;
+          fns[8](len, ch, h, w, nf, kh, kw, c[A + 9] + i0 * ch * h * w * S, c[A + 10] + nf * o,
+            c[A + 11] + o, c[A + 12] + o, c[A + 13]);
         } else if (op === 8) {
           const n = c[A + 4], k = c[A + 5];
           fns[7](c[A + 3], len, k, c[A + 6], c[A + 7] + i0 * k * S, c[A + 8] + i0 * S, n);

@@ -1127,9 +1127,11 @@ const LEAKY_SLOPE: f64 = 0.01;
 /**
  * The batch's patches: `col[(c·KH + p)·KW + q, e·OH·OW + i·OW + j] = x[e, c, i + p, j + q]`,
  * or with `back` the reverse, `x[e, c, i + p, j + q] += col[…]` (col2im; x zeroed first).
+ * col's rows are `ld` elements apart (m·OH·OW, or more when these m examples are part of a
+ * larger batch's columns).
  */
 @inline function im2col<T>(
-  m: i32, c: i32, h: i32, w: i32, kh: i32, kw: i32, x: usize, col: usize, back: bool,
+  m: i32, c: i32, h: i32, w: i32, kh: i32, kw: i32, x: usize, col: usize, back: bool, ld: i32,
 ): void {
   const S = sizeof<T>();
   const oh = h - kh + 1;
@@ -1139,10 +1141,12 @@ const LEAKY_SLOPE: f64 = 0.01;
   const plane = <usize>h * rowB;
   const image = <usize>c * plane;
   if (back) zeroRow<T>(x, m * c * h * w);
-  let pc = col;
+  let row = col;
   for (let ci = 0; ci < c; ci++) {
     for (let p = 0; p < kh; p++) {
       for (let q = 0; q < kw; q++) {
+        let pc = row;
+        row += <usize>ld * S;
         const from = x + <usize>ci * plane + <usize>p * rowB + <usize>q * S;
         for (let e = 0; e < m; e++) {
           let px = from + <usize>e * image;
@@ -1174,10 +1178,10 @@ const LEAKY_SLOPE: f64 = 0.01;
 }
 
 /** δ (m × F × pos) laid out by filter: `dst[f, e·pos + i] = src[e, f, i]`. */
-@inline function byFilter<T>(m: i32, f: i32, pos: i32, src: usize, dst: usize): void {
+@inline function byFilter<T>(m: i32, f: i32, pos: i32, src: usize, dst: usize, ld: i32): void {
   const S = sizeof<T>();
   const posB = <usize>pos * S;
-  const n = <usize>m * posB;
+  const n = <usize>ld * S; // dst's rows (m·pos, or more for part of a batch)
   let ps = src;
   for (let e = 0; e < m; e++) {
     for (let fi = 0; fi < f; fi++) {
@@ -1204,7 +1208,7 @@ const LEAKY_SLOPE: f64 = 0.01;
   const image = <usize>(c * h * w) * S;
   for (let e = 0; e < m; e++) {
     const oe = out + <usize>e * <usize>f * posB;
-    im2col<T>(1, c, h, w, kh, kw, x + <usize>e * image, work, false);
+    im2col<T>(1, c, h, w, kh, kw, x + <usize>e * image, work, false, pos);
     callGemmNN<T>(f, pos, K, filters, work, oe);
     for (let fi = 0; fi < f; fi++) {
       const o = oe + <usize>fi * posB;
@@ -1214,15 +1218,17 @@ const LEAKY_SLOPE: f64 = 0.01;
 }
 
 /**
- * The operands of a convolution's filter gradient, in `work`: the batch's patches (col,
- * C·KH·KW × m·OH·OW) and δ laid out by filter (F × m·OH·OW, after col).
+ * The operands of a convolution's filter gradient: the batch's patches (col, C·KH·KW rows) and
+ * δ laid out by filter (d, F rows), both with rows of `ld` elements, of which these m examples
+ * fill m·OH·OW from `col` and `d` (all of them for the whole batch, ld = m·OH·OW; with threads,
+ * the host lays out blocks of examples on both: lib/_wasm_kernels.ts).
  */
 @inline function convPatches<T>(
-  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, col: usize, d: usize, ld: i32,
 ): void {
-  const pos = (h - kh + 1) * (w - kw + 1);
-  im2col<T>(m, c, h, w, kh, kw, x, work, false);
-  byFilter<T>(m, f, pos, delta, work + <usize>(c * kh * kw) * <usize>(m * pos) * sizeof<T>());
+  im2col<T>(m, c, h, w, kh, kw, x, col, false, ld);
+  byFilter<T>(m, f, (h - kh + 1) * (w - kw + 1), delta, d, ld);
 }
 
 /** `gradBias[f] = Σ δ[·, f, ·]`, from δ laid out by filter (F rows of n, at `d`). */
@@ -1245,7 +1251,7 @@ const LEAKY_SLOPE: f64 = 0.01;
   const n = m * (h - kh + 1) * (w - kw + 1);
   const K = c * kh * kw;
   const d = work + <usize>K * <usize>n * sizeof<T>();
-  convPatches<T>(m, c, h, w, f, kh, kw, x, delta, work);
+  convPatches<T>(m, c, h, w, f, kh, kw, x, delta, work, d, n);
   callGemmNT<T>(f, K, n, d, work, gradFilters);
   convBiasSums<T>(f, n, d, gradBias);
 }
@@ -1264,7 +1270,7 @@ const LEAKY_SLOPE: f64 = 0.01;
   const image = <usize>(c * h * w) * S;
   for (let e = 0; e < m; e++) {
     callGemmTN<T>(K, pos, f, filters, delta + <usize>e * <usize>(f * pos) * S, work);
-    im2col<T>(1, c, h, w, kh, kw, dx + <usize>e * image, work, true);
+    im2col<T>(1, c, h, w, kh, kw, dx + <usize>e * image, work, true, pos);
   }
 }
 
@@ -1552,14 +1558,16 @@ export function maxPoolBackward32(
   maxPoolBackward<f32>(m, c, h, w, ph, pw, delta, argmax, dx);
 }
 export function convPatches64(
-  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, col: usize, d: usize, ld: i32,
 ): void {
-  convPatches<f64>(m, c, h, w, f, kh, kw, x, delta, work);
+  convPatches<f64>(m, c, h, w, f, kh, kw, x, delta, col, d, ld);
 }
 export function convPatches32(
-  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32, x: usize, delta: usize, work: usize,
+  m: i32, c: i32, h: i32, w: i32, f: i32, kh: i32, kw: i32,
+  x: usize, delta: usize, col: usize, d: usize, ld: i32,
 ): void {
-  convPatches<f32>(m, c, h, w, f, kh, kw, x, delta, work);
+  convPatches<f32>(m, c, h, w, f, kh, kw, x, delta, col, d, ld);
 }
 export function convBiasSums64(f: i32, n: i32, d: usize, gradBias: usize): void {
   convBiasSums<f64>(f, n, d, gradBias);
