@@ -333,8 +333,9 @@ export function stallLine(): string {
   }%); stalls after the main thread's chunks: ${dist.join(", ")}; longest ${
     st.maxStallUs.toFixed(0)
   } µs; ${st.wholes} large products ran whole; split now: ${
-    splitChoices().map((c) => `${c.shape} ${c.split ? "yes" : "no"}`).join(", ") || "–"
-  }`;
+    // The shapes called most (a run's last, shorter mini-batch adds shapes called once).
+    splitChoices().filter((c, _, all) => c.calls * 20 >= Math.max(...all.map((a) => a.calls)))
+      .map((c) => `${c.shape} ${c.split ? "yes" : "no"}`).join(", ") || "–"}`;
 }
 
 // ---- timing ----

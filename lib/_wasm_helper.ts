@@ -36,11 +36,14 @@ export function setSplitPolicyForTesting(p: SplitPolicy): SplitPolicy {
   return old;
 }
 
-/** For the bench: each product shape's current choice (`OPS` name and operands). */
+/**
+ * For the bench: the current choice of each product shape called since the last
+ * `resetThreadStats` (`OPS` name and operands), and its calls since then.
+ */
 export function splitChoices(): { shape: string; split: boolean; calls: number }[] {
-  return [...choices].map(([key, c]) => {
+  return [...choices].filter(([, c]) => c.recent > 0).map(([key, c]) => {
     const [op, ...rest] = key.split(" ");
-    return { shape: `${OPS[Number(op) - 1]} ${rest.join(" ")}`, split: c.split, calls: c.calls };
+    return { shape: `${OPS[Number(op) - 1]} ${rest.join(" ")}`, split: c.split, calls: c.recent };
   });
 }
 
@@ -58,6 +61,8 @@ const REPROBE = 128;
 /** How one product shape has run (see `PROBE`). */
 interface Choice {
   calls: number;
+  /** Calls since the last `resetThreadStats`. */
+  recent: number;
   split: boolean;
   splitMs: number;
   wholeMs: number;
@@ -116,6 +121,7 @@ export function resetThreadStats(): void {
     stats.maxStallUs =
       0;
   stats.stalls.fill(0);
+  for (const c of choices.values()) c.recent = 0;
 }
 
 /** How long the main thread waits for the worker's chunk before it gives up with an error. */
@@ -232,8 +238,9 @@ export class Helper {
     let ch = choices.get(key);
     if (ch === undefined) {
       if (choices.size >= MAX_CHOICES) choices.clear(); // many shapes: begin again
-      choices.set(key, ch = { calls: 0, split: true, splitMs: 0, wholeMs: 0 });
+      choices.set(key, ch = { calls: 0, recent: 0, split: true, splitMs: 0, wholeMs: 0 });
     }
+    ch.recent++;
     const phase = ch.calls++ % REPROBE;
     const split = phase < 2 * PROBE ? phase < PROBE : ch.split;
     const t0 = phase < 2 * PROBE ? performance.now() : 0;
