@@ -49,11 +49,12 @@ export function splitChoices(): { shape: string; split: boolean; calls: number }
 
 /**
  * The measured choice, per product shape. Every `REPROBE` calls of a shape begin with a probe
- * of `2 · PROBE` calls: `PROBE` split, then `PROBE` whole, the first of each unmeasured (it
- * wakes the worker, or lets it fall asleep). The way whose other calls took less time in all
- * is kept until the next probe. The shapes of one training step are called once per step
- * each, so their probes fall on the same steps: a probe compares whole steps, each on two
- * threads and then on one, under the machine's load of the moment.
+ * of `2 · PROBE` calls, split and whole in turn (so that a change in the machine's speed
+ * during the probe falls on both ways alike), the first two unmeasured (the worker may be
+ * asleep, or starting). The way whose other calls took less time in all is kept until the
+ * next probe. The shapes of one training step are called once per step each, so their probes
+ * fall on the same steps: a probe compares whole steps on two threads and on one, under the
+ * machine's load of the moment.
  */
 const PROBE = 4;
 const REPROBE = 128;
@@ -242,14 +243,14 @@ export class Helper {
     }
     ch.recent++;
     const phase = ch.calls++ % REPROBE;
-    const split = phase < 2 * PROBE ? phase < PROBE : ch.split;
+    const split = phase < 2 * PROBE ? phase % 2 === 0 : ch.split;
     const t0 = phase < 2 * PROBE ? performance.now() : 0;
     if (split) this.#split(op, total, size, args, beta, chunk);
     else {
       stats.wholes++;
       chunk(0, total);
     }
-    if (phase >= 2 * PROBE || phase % PROBE === 0) return;
+    if (phase >= 2 * PROBE || phase < 2) return;
     const ms = performance.now() - t0;
     if (split) ch.splitMs += ms;
     else ch.wholeMs += ms;

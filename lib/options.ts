@@ -117,7 +117,7 @@ export interface SgdOptions {
    * 1M multiply-adds: mini-batches of 50 and more on MNIST's input layer, and the
    * convolutions), with gradients equal to the bit to one thread's. Whether a product splits
    * is measured as training runs: every 128 calls, each large product shape runs 4 times on
-   * both threads and 4 times on one, and the faster way is kept, so a machine whose second
+   * both threads and 4 times on one, in turn, and the faster way is kept, so a machine whose second
    * core is busy elsewhere trains on one. `threads: 1` keeps everything on the calling
    * thread. The TypeScript kernels use one thread.
    */
