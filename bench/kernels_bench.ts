@@ -190,8 +190,11 @@ function axpby(len: number): Case {
   };
 }
 
-/** Seconds per call: calibrated to `targetMs`, best of `repeats`. */
-function time(call: () => void, { targetMs, repeats }: KernelBenchSettings): number {
+/** Seconds per call: calibrated to `targetMs`, best of `repeats` (bench/threads_bench.ts too). */
+export function time(
+  call: () => void,
+  { targetMs, repeats }: Pick<KernelBenchSettings, "targetMs" | "repeats">,
+): number {
   call();
   let reps = 1;
   for (;;) {

@@ -8,29 +8,10 @@
 import type { Buf, Kernels } from "../lib/_kernels.ts";
 import { setSplitMacsForBench, SPLIT_MACS, wasmKernels } from "../lib/_wasm_kernels.ts";
 import { resetThreadStats, STALL_BOUNDS_US, threadStats } from "../lib/_wasm_helper.ts";
+import { time as timeCall } from "./kernels_bench.ts";
 
 /** Microseconds per call: best of 15 runs of about 5 ms. */
-function time(call: () => void): number {
-  call();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) call();
-    const ms = performance.now() - t0;
-    if (ms >= 1) {
-      reps = Math.max(1, Math.round(reps * 5 / ms));
-      break;
-    }
-    reps *= 4;
-  }
-  let best = Infinity;
-  for (let r = 0; r < 15; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) call();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best * 1000;
-}
+const time = (call: () => void) => timeCall(call, { targetMs: 5, repeats: 15 }) * 1e6;
 
 function filled(bufs: Buf[]): Buf[] {
   let seed = 1;
