@@ -98,6 +98,77 @@ export function placeResident(
   return resident;
 }
 
+/** What a training run keeps beyond the network's buffers (both workspaces: this and LayerStack). */
+export interface RunOptions {
+  /**
+   * The update rule `step` applies. Its state is allocated here, with the parameters, and
+   * handed to it; with one, the parameters from before each step are kept for `rollback`.
+   */
+  readonly optimizer?: Optimizer;
+  /**
+   * Sources that `gather` will read. Byte inputs among them are copied once into the
+   * kernels' memory (if the kernels have their own), so that `gatherBytes` widens them there.
+   */
+  readonly data?: readonly Source[];
+  /** Length of the run's `order`: room for a training run's order of examples. */
+  readonly orderLength?: number;
+  /**
+   * Threads the kernels may use (default 1). With more, the allocation opts in to the
+   * kernels' threads when one of the network's products is large enough to split.
+   */
+  readonly threads?: number;
+}
+
+/** A training run's memory, from {@linkcode allocateRun}. */
+export interface RunMemory {
+  readonly alloc: Allocation;
+  /** The kernels' copies of the resident byte inputs, by the caller's array. */
+  readonly resident: Map<Uint8Array, Uint8Array>;
+  /** The first words of the allocation, for the workspace's own use. */
+  readonly words: Uint32Array;
+  /** Room for a run's order of examples, and the identity order (`0, 1, …`) after it. */
+  readonly order: Uint32Array;
+  readonly identity: Uint32Array;
+}
+
+/**
+ * Allocates a training run's memory: the buffers of `lengths`, `words` words for the caller,
+ * the run's order and an identity order as long as the largest of `m` and the sources, and the
+ * sources' resident bytes; with `options.threads` above 1, on two threads if `largestMacs`
+ * (the network's largest product at mini-batch m) reaches the kernels' split size.
+ */
+export function allocateRun(
+  kernels: Kernels,
+  lengths: readonly number[],
+  words: number,
+  m: number,
+  largestMacs: number,
+  options: RunOptions,
+): RunMemory {
+  const sources = options.data ?? [];
+  const plan = residentPlan(kernels, sources);
+  const orderLength = options.orderLength ?? 0;
+  const identityLength = Math.max(m, ...sources.map(sourceLength));
+  const threads = (options.threads ?? 1) > 1 && largestMacs >= kernels.splitMacs
+    ? options.threads
+    : 1;
+  const alloc = kernels.allocateWith(
+    lengths,
+    plan.bytes,
+    words + orderLength + identityLength,
+    threads,
+  );
+  const identity = alloc.words.subarray(words + orderLength, words + orderLength + identityLength);
+  for (let i = 0; i < identityLength; i++) identity[i] = i;
+  return {
+    alloc,
+    resident: placeResident(plan, alloc),
+    words: alloc.words.subarray(0, words),
+    order: alloc.words.subarray(words, words + orderLength),
+    identity,
+  };
+}
+
 /** A workspace's input and target batches, and what `gatherBatch` needs to fill them. */
 export interface BatchTarget {
   readonly kernels: Kernels;
@@ -163,30 +234,13 @@ export function gatherBatch(
 }
 
 /** What a workspace is for: the network's functions and the training state to keep. */
-export interface WorkspaceOptions {
+export interface WorkspaceOptions extends RunOptions {
   /** Activation of each layer after the input; default all sigmoid (network.py). */
   readonly activations?: readonly ActivationName[];
   /** The cost; default the quadratic cost (network.py). */
   readonly cost?: CostName;
   /** Keep dropout masks for the hidden layers. */
   readonly dropout?: boolean;
-  /**
-   * The update rule `step` applies. Its state is allocated here, with the parameters, and
-   * handed to it; with one, the parameters from before each step are kept for `rollback`.
-   */
-  readonly optimizer?: Optimizer;
-  /**
-   * Sources that `gather` will read. Byte inputs among them are copied once into the
-   * kernels' memory (if the kernels have their own), so that `gatherBytes` widens them there.
-   */
-  readonly data?: readonly Source[];
-  /** Length of {@linkcode Workspace.order}: room for a training run's order of examples. */
-  readonly orderLength?: number;
-  /**
-   * Threads the kernels may use (default 1). With more, the allocation opts in to the
-   * kernels' threads when one of the workspace's products is large enough to split.
-   */
-  readonly threads?: number;
 }
 
 /** Read-only views of a workspace's buffers, for gradient norms and tests. */
@@ -278,22 +332,12 @@ export class Workspace {
       ...hidden, // dropped
       ...Array.from({ length: nState }, () => params).flat(), // optimizer state
     ];
-    // Byte inputs are copied into the kernels' memory when their kernels need it.
-    const sources = options.data ?? [];
-    const plan = residentPlan(kernels, sources);
-    const orderLength = options.orderLength ?? 0;
-    const identityLength = Math.max(maxBatch, ...sources.map(sourceLength));
-    // A worker thread only where some product (m · n_out · n_in, forward and back) splits.
+    // The largest product: m · n_out · n_in of the widest layer.
     const largest = Math.max(...wLengths.map((w) => maxBatch * w));
-    const threads = (options.threads ?? 1) > 1 && largest >= kernels.splitMacs
-      ? options.threads
-      : 1;
-    const alloc = kernels.allocateWith(lengths, plan.bytes, orderLength + identityLength, threads);
+    const run = allocateRun(kernels, lengths, 0, maxBatch, largest, options);
+    const { alloc, resident } = run;
     this.#alloc = alloc;
-    const resident = placeResident(plan, alloc);
-    this.order = alloc.words.subarray(0, orderLength);
-    this.#identity = alloc.words.subarray(orderLength);
-    for (let i = 0; i < identityLength; i++) this.#identity[i] = i;
+    [this.order, this.#identity] = [run.order, run.identity];
     let k = 0;
     const take = (n: number) => alloc.bufs.slice(k, k += n);
     [this.#w, this.#b] = [take(L - 1), take(L - 1)];

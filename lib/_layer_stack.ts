@@ -6,12 +6,11 @@
 // the training loop (lib/_trainer.ts) the same methods as `Workspace`.
 
 import {
+  allocateRun,
   type BatchTarget,
   gatherBatch,
-  placeResident,
-  residentPlan,
+  type RunOptions,
   type Source,
-  sourceLength,
 } from "./_batch.ts";
 import type { Allocation, Buf, Kernels } from "./_kernels.ts";
 import type { Optimizer, Params } from "./_optimizers.ts";
@@ -43,20 +42,8 @@ export interface LayerBuffers {
   xd?: Buf;
 }
 
-/** What a stack is for, beyond its layers: training state and data to keep resident. */
-export interface LayerStackOptions {
-  /** The update rule of `step`; its state and the parameters before each step are kept. */
-  readonly optimizer?: Optimizer;
-  /** Sources `gather` will read (byte inputs are copied into the kernels' memory once). */
-  readonly data?: readonly Source[];
-  /** Length of `order`: room for a training run's order of examples. */
-  readonly orderLength?: number;
-  /**
-   * Threads the kernels may use (default 1). With more, the allocation opts in to the
-   * kernels' threads when one of the layers' products is large enough to split.
-   */
-  readonly threads?: number;
-}
+/** What a stack is for, beyond its layers: a training run's state and data (lib/_batch.ts). */
+export type LayerStackOptions = RunOptions;
 
 /**
  * A stack of layers for batches of up to `m` examples: `feedforward` and `backprop` for a batch
@@ -121,33 +108,17 @@ export class LayerStack {
       for (const l of layers) lengths.push(l.w.length);
       for (const l of layers) lengths.push(l.b.length);
     }
-    const sources = options.data ?? [];
-    const plan = residentPlan(kernels, sources);
-    const orderLength = options.orderLength ?? 0;
-    const identityLength = Math.max(m, ...sources.map(sourceLength));
-    // A worker thread only where some product (m times a layer's multiply-adds) splits.
     const largest = Math.max(...layers.map((l) => m * multiplyAdds(l)));
-    const threads = (options.threads ?? 1) > 1 && largest >= kernels.splitMacs
-      ? options.threads
-      : 1;
-    const alloc = this.#alloc = kernels.allocateWith(
-      lengths,
-      plan.bytes,
-      argmaxWords + orderLength + identityLength,
-      threads,
-    );
+    const run = allocateRun(kernels, lengths, argmaxWords, m, largest, options);
+    const alloc = this.#alloc = run.alloc;
     [this.x, this.#y] = [alloc.bufs[0]!, alloc.bufs[1]!];
     const buffers = layers.map(() => ({}) as Record<string, Buf | Uint32Array>);
     names.forEach(([i, name], j) => (buffers[i]![name] = alloc.bufs[j + 2]!));
     let w = 0;
     layers.forEach((l, i) => {
-      if (l instanceof ConvPoolLayer) {
-        buffers[i]!.argmax = alloc.words.subarray(w, w += m * l.nOut);
-      }
+      if (l instanceof ConvPoolLayer) buffers[i]!.argmax = run.words.subarray(w, w += m * l.nOut);
     });
-    this.order = alloc.words.subarray(w, w += orderLength);
-    this.#identity = alloc.words.subarray(w, w + identityLength);
-    for (let i = 0; i < identityLength; i++) this.#identity[i] = i;
+    [this.order, this.#identity] = [run.order, run.identity];
     this.buffers = buffers as unknown as LayerBuffers[];
     const n = layers.length;
     const set = (s: number): Params => {
@@ -161,7 +132,7 @@ export class LayerStack {
     opt?.attach(Array.from({ length: opt.stateCount }, (_, s) => set(s + 1)));
     this.#batch = {
       kernels,
-      resident: placeResident(plan, alloc),
+      resident: run.resident,
       ownOrder: (o) => o === this.order || o === this.#identity,
       x: this.x,
       y: this.#y,

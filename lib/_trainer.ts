@@ -5,7 +5,8 @@
 
 import type { Buf } from "./_kernels.ts";
 import type { TrainConfig } from "./_config.ts";
-import { classOf, type Source, sourceLength } from "./_batch.ts";
+import { classOf, type RunOptions, type Source, sourceLength } from "./_batch.ts";
+import type { Optimizer } from "./_optimizers.ts";
 import { DivergenceError } from "./divergence_error.ts";
 import { type EpochEntry, type GradientNorms, History, type Measured } from "./history.ts";
 import type { Progress } from "./history.ts";
@@ -70,6 +71,19 @@ export class RunGuard {
       this.#running = undefined;
     }
   }
+}
+
+/**
+ * What a run's workspace keeps for `cfg`: the optimizer's state, the data sets resident, room
+ * for the order of examples, and the threads it may use (both networks' `sgd`).
+ */
+export function runOptions(cfg: TrainConfig, optimizer: Optimizer): RunOptions {
+  return {
+    optimizer,
+    data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
+    orderLength: cfg.n,
+    threads: cfg.threads,
+  };
 }
 
 /** Trains for `cfg.epochs` (or until the schedule stops it) and returns the history. */

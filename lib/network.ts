@@ -11,7 +11,7 @@ import { networkConfig, readBackend, readRegularization, trainConfig } from "./_
 import { FORMAT_VERSION, type NetworkJson, parseNetworkJson } from "./_json.ts";
 import { jsKernels } from "./_kernels.ts";
 import { Optimizer, penalty, plainRule } from "./_optimizers.ts";
-import { measure, RunGuard, train } from "./_trainer.ts";
+import { measure, RunGuard, runOptions, train } from "./_trainer.ts";
 import {
   checkEta,
   checkInput,
@@ -328,10 +328,7 @@ export class Network {
     const optimizer = new Optimizer(cfg.rule);
     const ws = this.#workspace(Math.min(cfg.miniBatchSize, cfg.n), cfg.backend, cfg.dtype, {
       dropout: cfg.dropout > 0,
-      optimizer,
-      data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
-      orderLength: cfg.n,
-      threads: cfg.threads,
+      ...runOptions(cfg, optimizer),
     });
     const { rule } = cfg;
     try {

@@ -10,7 +10,7 @@ import { classOf, type Source, sourceLength } from "./_batch.ts";
 import { readBackend, trainConfig } from "./_config.ts";
 import { LayerStack } from "./_layer_stack.ts";
 import { Optimizer, penalty } from "./_optimizers.ts";
-import { measure, RunGuard, train } from "./_trainer.ts";
+import { measure, RunGuard, runOptions, train } from "./_trainer.ts";
 import { afterMacrotask, argmax, typeName } from "./_util.ts";
 import { checkInput, checkOptions, checkSeed, checkTarget, toSource } from "./_validate.ts";
 import { measuringBackend, selectKernels } from "./_wasm_kernels.ts";
@@ -258,12 +258,12 @@ export class Network3 {
     // network3.py's normalisation of λ: per mini-batch, not per example (see above).
     const batches = cfg.n / cfg.miniBatchSize;
     const optimizer = new Optimizer({ ...cfg.rule, n: batches });
-    const ws = this.#stack(Math.min(cfg.miniBatchSize, cfg.n), cfg.backend, cfg.dtype, {
-      optimizer,
-      data: [cfg.train, cfg.test, cfg.evaluation].filter((d) => d !== undefined),
-      orderLength: cfg.n,
-      threads: cfg.threads,
-    });
+    const ws = this.#stack(
+      Math.min(cfg.miniBatchSize, cfg.n),
+      cfg.backend,
+      cfg.dtype,
+      runOptions(cfg, optimizer),
+    );
     const { rule } = cfg;
     try {
       return await this.#guard.run(cfg, () => {

@@ -84,3 +84,65 @@ export function regionPixels(
   }
   return pixels;
 }
+
+/** How the points of a decision-region chart are drawn, and what hovering one shows. */
+interface PointStyle {
+  readonly size: number;
+  readonly strokeWidth: number;
+  readonly tooltip?: readonly Record<string, unknown>[];
+}
+
+/**
+ * The two vega-lite layers of a decision-region chart over `extent`: the regions' images
+ * (rows with `url`, `x`, `x2`, `y`, `y2`; `transform` picks a frame of several) and the points
+ * over them, coloured by class (`label`) with `colors`. decisionBoundary and TrainingReplay
+ * draw theirs with it.
+ */
+export function regionLayers(
+  extent: Extent,
+  images: readonly Record<string, unknown>[],
+  points: readonly { readonly label: number }[],
+  colors: readonly string[],
+  style: PointStyle,
+  transform?: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const [x0, x1, y0, y1] = extent;
+  const xs = { type: "quantitative", scale: { domain: [x0, x1], nice: false, zero: false } };
+  const ys = { type: "quantitative", scale: { domain: [y0, y1], nice: false, zero: false } };
+  const classes = [...new Set(points.map((p) => p.label))].sort((a, b) => a - b);
+  return [
+    {
+      data: { values: images },
+      ...(transform === undefined ? {} : { transform }),
+      mark: { type: "image", aspect: false, aria: false, smooth: true },
+      encoding: {
+        url: { field: "url", type: "nominal" },
+        x: { field: "x", ...xs, title: "x₁" },
+        x2: { field: "x2" },
+        y: { field: "y", ...ys, title: "x₂" },
+        y2: { field: "y2" },
+      },
+    },
+    {
+      data: { values: points },
+      mark: {
+        type: "circle",
+        size: style.size,
+        stroke: "white",
+        strokeWidth: style.strokeWidth,
+        opacity: 0.9,
+      },
+      encoding: {
+        x: { field: "x", ...xs },
+        y: { field: "y", ...ys },
+        color: {
+          field: "label",
+          type: "nominal",
+          title: "class",
+          scale: { domain: classes, range: classes.map((k) => colors[k % colors.length]) },
+        },
+        ...(style.tooltip === undefined ? {} : { tooltip: style.tooltip }),
+      },
+    },
+  ];
+}

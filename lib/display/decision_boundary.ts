@@ -8,7 +8,7 @@ import type { Data } from "../dataset.ts";
 import type { Network } from "../network.ts";
 import { CLASS_COLORS, round } from "./_color.ts";
 import { checkNetwork, examples, predictAll } from "./_data.ts";
-import { checkColors, checkExtent, extentOf, regionPixels } from "./_regions.ts";
+import { checkColors, checkExtent, extentOf, regionLayers, regionPixels } from "./_regions.ts";
 import { positiveInt } from "./_gallery.ts";
 import { checkFigureOptions, titleOf } from "./_options.ts";
 import { encodePng, pngDataUrl } from "./_png.ts";
@@ -91,49 +91,29 @@ export function decisionBoundary(
   const text = `Decision regions of [${net.sizes.join(", ")}] over [${round(x0)}, ${
     round(x1)
   }] × [${round(y0)}, ${round(y1)}], ${n} points, ${correct} classified correctly`;
-  const classes = [...new Set(points.map((p) => p.label))].sort((a, b) => a - b);
   return new Figure(text, async () => {
     const png = await encodePng(res, res, pixels, 3);
-    const xs = { type: "quantitative", scale: { domain: [x0, x1], nice: false, zero: false } };
-    const ys = { type: "quantitative", scale: { domain: [y0, y1], nice: false, zero: false } };
     return {
       vegaLite: {
         ...titleOf(title),
         width,
         height,
-        layer: [
+        layer: regionLayers(
+          extent,
+          [{ url: pngDataUrl(png), x: x0, x2: x1, y: y1, y2: y0 }],
+          points,
+          colors,
           {
-            data: { values: [{ url: pngDataUrl(png), x: x0, x2: x1, y: y1, y2: y0 }] },
-            mark: { type: "image", aspect: false, aria: false, smooth: true },
-            encoding: {
-              url: { field: "url", type: "nominal" },
-              x: { field: "x", ...xs, title: "x₁" },
-              x2: { field: "x2" },
-              y: { field: "y", ...ys, title: "x₂" },
-              y2: { field: "y2" },
-            },
+            size: 30,
+            strokeWidth: 0.7,
+            tooltip: [
+              { field: "x", type: "quantitative" },
+              { field: "y", type: "quantitative" },
+              { field: "label", type: "nominal" },
+              { field: "prediction", type: "nominal" },
+            ],
           },
-          {
-            data: { values: points },
-            mark: { type: "circle", size: 30, stroke: "white", strokeWidth: 0.7, opacity: 0.9 },
-            encoding: {
-              x: { field: "x", ...xs },
-              y: { field: "y", ...ys },
-              color: {
-                field: "label",
-                type: "nominal",
-                title: "class",
-                scale: { domain: classes, range: classes.map((k) => colors[k % colors.length]) },
-              },
-              tooltip: [
-                { field: "x", type: "quantitative" },
-                { field: "y", type: "quantitative" },
-                { field: "label", type: "nominal" },
-                { field: "prediction", type: "nominal" },
-              ],
-            },
-          },
-        ],
+        ),
       },
     };
   });

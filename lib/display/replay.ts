@@ -17,7 +17,7 @@ import { checkShape, gallerySpec, positiveInt, type Tile } from "./_gallery.ts";
 import { matrixPng } from "./_image.ts";
 import { titleOf } from "./_options.ts";
 import { encodePng, pngDataUrl } from "./_png.ts";
-import { checkExtent, type Extent, extentOf, regionPixels } from "./_regions.ts";
+import { checkExtent, type Extent, extentOf, regionLayers, regionPixels } from "./_regions.ts";
 import { Figure } from "./figure.ts";
 
 /** What {@linkcode TrainingReplay} records at each snapshot. */
@@ -392,44 +392,14 @@ export class TrainingReplay implements Displayable {
         const png = await encodePng(b.res, b.res, s.regions!, 3);
         images.push({ trained: s.trained, url: pngDataUrl(png), x: x0, x2: x1, y: y1, y2: y0 });
       }
-      const xs = { type: "quantitative", scale: { domain: [x0, x1], nice: false, zero: false } };
-      const ys = { type: "quantitative", scale: { domain: [y0, y1], nice: false, zero: false } };
-      const classes = [...new Set(b.points.map((p) => p.label))].sort((p, q) => p - q);
       top.push({
         title: "decision regions",
         width: 220,
         height: 220,
-        layer: [
-          {
-            data: { values: images },
-            transform: frame,
-            mark: { type: "image", aspect: false, aria: false, smooth: true },
-            encoding: {
-              url: { field: "url", type: "nominal" },
-              x: { field: "x", ...xs, title: "x₁" },
-              x2: { field: "x2" },
-              y: { field: "y", ...ys, title: "x₂" },
-              y2: { field: "y2" },
-            },
-          },
-          {
-            data: { values: b.points },
-            mark: { type: "circle", size: 24, stroke: "white", strokeWidth: 0.6, opacity: 0.9 },
-            encoding: {
-              x: { field: "x", ...xs },
-              y: { field: "y", ...ys },
-              color: {
-                field: "label",
-                type: "nominal",
-                title: "class",
-                scale: {
-                  domain: classes,
-                  range: classes.map((k) => CLASS_COLORS[k % CLASS_COLORS.length]),
-                },
-              },
-            },
-          },
-        ],
+        layer: regionLayers(b.extent, images, b.points, CLASS_COLORS, {
+          size: 24,
+          strokeWidth: 0.6,
+        }, frame),
       });
     }
     const h = this.#heatmap;
