@@ -556,6 +556,20 @@ async function main(): Promise<number> {
     } catch { /* none yet */ }
   }
   const oldTargets = (previous.targets ?? []) as { network?: string }[];
+  /** What bench/results.json records of a section's run, beside its figures. */
+  const environment = (loadAverageBefore: number) => ({
+    date: new Date().toISOString(),
+    data: description,
+    secondsPerMeasurement: seconds,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    tfjs: tf.version_core,
+    wasmSimd: simd,
+    loadAverageBefore,
+    loadAverageAfter: Deno.loadavg()[0]!,
+  });
   let report: Record<string, unknown> = { ...previous };
 
   if (only !== "conv") {
@@ -569,17 +583,7 @@ async function main(): Promise<number> {
     console.log(dense.targets.map((t) => t.line).join("\n"));
     report = {
       ...report,
-      date: new Date().toISOString(),
-      data: description,
-      secondsPerMeasurement: seconds,
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      cpu,
-      cores: navigator.hardwareConcurrency,
-      tfjs: tf.version_core,
-      wasmSimd: simd,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: Deno.loadavg()[0]!,
+      ...environment(loadBefore),
       numpy: dense.numpy,
       stalls: dense.stalls,
       targets: [
@@ -609,18 +613,8 @@ async function main(): Promise<number> {
         ...convTargets,
       ],
       conv: {
-        date: new Date().toISOString(),
-        data: description,
+        ...environment(convLoad),
         examples: conv.examplesInPool,
-        secondsPerMeasurement: seconds,
-        deno: Deno.version.deno,
-        v8: Deno.version.v8,
-        cpu,
-        cores: navigator.hardwareConcurrency,
-        tfjs: tf.version_core,
-        wasmSimd: simd,
-        loadAverageBefore: convLoad,
-        loadAverageAfter: Deno.loadavg()[0]!,
         flopsPerExample: conv.flopsPerExample,
         targets: convTargets,
         results: conv.rows,

@@ -119,10 +119,14 @@ function chunkRows(m: number, n: number, k: number): number {
 
 /** The chunk size of a product of m·n·k on `S`-byte elements (0: it runs whole), for tests. */
 export function chunkSize(product: string, m: number, n: number, k: number, S: number): number {
-  if (product === "gemmNT") {
-    return byColumnsNT(n, k, S) ? chunkCols(m, n, k, 4) : chunkRows(m, n, k);
-  }
+  if (product === "gemmNT") return planNT(m, n, k, S).size;
   return product === "gemmNN" ? chunkRows(m, n, k) : chunkCols(m, n, k, 96 / S);
+}
+
+/** How gemmNT of m·n·k splits: by columns or rows, in chunks of `size` (0: it runs whole). */
+function planNT(m: number, n: number, k: number, S: number): { cols: boolean; size: number } {
+  const cols = byColumnsNT(n, k, S);
+  return { cols, size: cols ? chunkCols(m, n, k, 4) : chunkRows(m, n, k) };
 }
 
 /**
@@ -244,8 +248,7 @@ function makeKernels(dtype: Dtype): Kernels {
 
   /** gemmNT at byte offsets, split by rows or by columns when the allocation has a worker. */
   function splitNT(e: Entry, m: number, n: number, k: number, pa: number, pb: number, pc: number) {
-    const w = e.helper, cols = byColumnsNT(n, k, S);
-    const size = cols ? chunkCols(m, n, k, 4) : chunkRows(m, n, k);
+    const w = e.helper, { cols, size } = planNT(m, n, k, S);
     if (w === undefined || size === 0) return e.gemmNT(m, n, k, pa, pb, pc);
     if (cols) {
       w.split(8, n, size, [m, n, k, pa, pb, pc, 0], 0, (s, len) => {
@@ -499,7 +502,7 @@ function makeKernels(dtype: Dtype): Kernels {
       const px = x.byteOffset, pd = at(k, e, delta), pg = at(k, e, gradFilters);
       const pgb = at(k, e, gradBias), pw = at(k, e, work);
       const n = m * (h - kh + 1) * (w - kw + 1), K = c * kh * kw;
-      if (e.helper === undefined || chunkSize("gemmNT", f, K, n, S) === 0) {
+      if (e.helper === undefined || planNT(f, K, n, S).size === 0) {
         return e.convBackwardFilters(m, c, h, w, f, kh, kw, px, pd, pg, pgb, pw);
       }
       // The patches and δ laid out by filter (after the patches), by blocks of examples.
